@@ -1,0 +1,17 @@
+#!/bin/sh
+# Installs everything zoobench needs to build and to run its test suite, on Debian 12, as root.
+# Build: libraries.  Tests: the Python oracles (/usr/bin/python3), valgrind, clang, node/npm.
+set -e
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends \
+    build-essential pkg-config ca-certificates \
+    libcurl4-openssl-dev libzip-dev zlib1g-dev libjpeg62-turbo-dev libpng-dev \
+    libarchive-dev libmatio-dev \
+    python3 python3-numpy python3-pil python3-h5py python3-torch python3-torchvision \
+    python3-keras-applications python3-pandas \
+    darknet valgrind clang nodejs npm >/dev/null
+# Node packages used only as test oracles (TF.js Keras semantics).
+if [ -f tests/oracle/package.json ]; then
+    (cd tests/oracle && npm ci --no-audit --no-fund --loglevel=error)
+fi

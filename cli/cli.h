@@ -28,5 +28,6 @@ int cli_fail_lib(void);
 void cli_reset_getopt(void);
 
 int cmd_table(int argc, char **argv);
+int cmd_inspect(int argc, char **argv);
 
 #endif

@@ -1,0 +1,70 @@
+/* zoobench inspect: list the tensors of a weight file (.pth or Keras .h5). */
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "core/wmap.h"
+#include "io/h5.h"
+#include "io/pth.h"
+
+static void usage(FILE *f)
+{
+    fprintf(f, "usage: zoobench inspect [-h] [--unwrap] FILE\n\n"
+               "List every tensor of a weight file: key, shape and element count.\n"
+               "The format is detected from the content: PyTorch .pth (zip or legacy) or Keras .h5.\n\n"
+               "  --unwrap   accept a state_dict nested in a dict and strip 'module.' prefixes (.pth)\n");
+}
+
+/* Sniffs the first bytes: HDF5 signature at 0 (h5py files have no user block). */
+static int is_hdf5(const char *path)
+{
+    static const unsigned char sig[8] = {0x89, 'H', 'D', 'F', '\r', '\n', 0x1a, '\n'};
+    unsigned char b[8];
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return 0;
+    size_t n = fread(b, 1, 8, f);
+    fclose(f);
+    return n == 8 && memcmp(b, sig, 8) == 0;
+}
+
+int cmd_inspect(int argc, char **argv)
+{
+    static const struct option longopts[] = {{"help", no_argument, 0, 'h'}, {"unwrap", no_argument, 0, 'u'}, {0, 0, 0, 0}};
+    zb_pth_opts popts = {0};
+    int c;
+    while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'h': usage(stdout); return 0;
+        case 'u': popts.unwrap = 1; break;
+        default: usage(stderr); return 2;
+        }
+    }
+    if (optind != argc - 1) {
+        usage(stderr);
+        return 2;
+    }
+    const char *path = argv[optind];
+    FILE *probe = fopen(path, "rb");
+    if (!probe)
+        return cli_fail("%s: cannot open", path);
+    fclose(probe);
+    zb_wmap *m = NULL;
+    zb_status st = is_hdf5(path) ? zb_h5_load_wmap(path, &m) : zb_pth_load(path, &popts, &m);
+    if (st != ZB_OK)
+        return cli_fail_lib();
+    int64_t total = 0;
+    for (int i = 0; i < m->n; i++) {
+        const zb_weight *w = &m->items[i];
+        printf("%s\t(", w->name);
+        for (int d = 0; d < w->ndim; d++)
+            printf(d ? ", %" PRId64 : "%" PRId64, w->shape[d]);
+        printf(w->ndim == 1 ? ",)\t%" PRId64 "\n" : ")\t%" PRId64 "\n", w->count);
+        total += w->count;
+    }
+    printf("# %d tensors, %" PRId64 " parameters\n", m->n, total);
+    zb_wmap_free(m);
+    return 0;
+}

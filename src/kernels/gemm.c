@@ -118,25 +118,43 @@ static const float *conv_row(const a_src *s, int64_t m, int k0, int kb, float *d
     const int cig = g->ic / g->groups;
     const int64_t hw = (int64_t)g->oh * g->ow;
     const int64_t img = m / hw;
-    const int oy = (int)(m % hw / g->ow), ox = (int)(m % g->ow);
+    const int iy0 = (int)(m % hw / g->ow) * g->sh - g->pt, ix0 = (int)(m % g->ow) * g->sw - g->pl;
     const float *xn = s->x + img * g->ih * g->iw * g->ic + s->group * cig;
-    int k = k0;
+    const int t = k0 / cig;
+    int ci = k0 % cig, ky = t / g->kw, kx = t % g->kw, left = kb;
     float *d = dst;
-    while (k < k0 + kb) {
-        const int t = k / cig, ci = k % cig;
-        const int run = cig - ci < k0 + kb - k ? cig - ci : k0 + kb - k;
-        const int iy = oy * g->sh - g->pt + (t / g->kw) * g->dh;
-        const int ix = ox * g->sw - g->pl + (t % g->kw) * g->dw;
-        const int in = iy >= 0 && iy < g->ih && ix >= 0 && ix < g->iw;
-        const float *src = xn + ((size_t)iy * g->iw + ix) * g->ic + ci;
-        if (in && run == kb)
-            return src;
-        if (in)
-            memcpy(d, src, (size_t)run * sizeof *d);
-        else
+    /* a whole window row is one contiguous span of x when taps are adjacent */
+    const int span = g->groups == 1 && g->dw == 1 && ix0 >= 0 && ix0 + g->kw <= g->iw ? g->kw * cig : 0;
+    while (left > 0) {
+        const int iy = iy0 + ky * g->dh, ix = ix0 + kx * g->dw;
+        if (span && kx == 0 && ci == 0 && left >= span && iy >= 0 && iy < g->ih) {
+            memcpy(d, xn + ((size_t)iy * g->iw + ix) * g->ic, (size_t)span * sizeof *d);
+            d += span;
+            left -= span;
+            ky++;
+            continue;
+        }
+        const int run = cig - ci < left ? cig - ci : left;
+        if (iy >= 0 && iy < g->ih && ix >= 0 && ix < g->iw) {
+            const float *src = xn + ((size_t)iy * g->iw + ix) * g->ic + ci;
+            if (run == kb)
+                return src;
+            if (run < 16)   /* few channels (a network's first layer) */
+                for (int i = 0; i < run; i++)
+                    d[i] = src[i];
+            else
+                memcpy(d, src, (size_t)run * sizeof *d);
+        } else if (run < 16) {
+            for (int i = 0; i < run; i++)
+                d[i] = 0.0f;
+        } else {
             memset(d, 0, (size_t)run * sizeof *d);
+        }
         d += run;
-        k += run;
+        left -= run;
+        ci = 0;
+        if (++kx == g->kw)
+            kx = 0, ky++;
     }
     return dst;
 }

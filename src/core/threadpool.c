@@ -1,9 +1,12 @@
 /* Persistent pthread pool: workers sleep on a condition variable between
  * jobs; a job is (fn, ctx, n_tiles) and a generation number that tells the
- * workers a new one has been posted.  Assignment is static by thread index. */
+ * workers a new one has been posted.  Threads take tiles from a shared
+ * atomic counter, so a thread slowed by another process on its core takes
+ * fewer tiles; which thread runs a tile never changes what the tile computes. */
 #include "core/threadpool.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 
 #include "core/status.h"
@@ -19,25 +22,22 @@ struct zb_threadpool {
     zb_tile_fn fn;
     void *ctx;
     int64_t n_tiles;
+    atomic_llong next;      /* next tile to take */
 };
 
-typedef struct worker_arg {
-    zb_threadpool *tp;
-    int idx;
-} worker_arg;
-
-static void run_share(zb_threadpool *tp, zb_tile_fn fn, void *ctx, int64_t n_tiles, int idx)
+static void run_share(zb_threadpool *tp, zb_tile_fn fn, void *ctx, int64_t n_tiles)
 {
-    const int64_t t0 = n_tiles * idx / tp->n, t1 = n_tiles * (idx + 1) / tp->n;
-    for (int64_t t = t0; t < t1; t++)
+    for (;;) {
+        const int64_t t = atomic_fetch_add_explicit(&tp->next, 1, memory_order_relaxed);
+        if (t >= n_tiles)
+            break;
         fn(ctx, t);
+    }
 }
 
 static void *worker(void *p)
 {
-    worker_arg a = *(worker_arg *)p;
-    free(p);
-    zb_threadpool *tp = a.tp;
+    zb_threadpool *tp = p;
     uint64_t seen = 0;
     pthread_mutex_lock(&tp->mu);
     for (;;) {
@@ -50,7 +50,7 @@ static void *worker(void *p)
         void *ctx = tp->ctx;
         int64_t n_tiles = tp->n_tiles;
         pthread_mutex_unlock(&tp->mu);
-        run_share(tp, fn, ctx, n_tiles, a.idx);
+        run_share(tp, fn, ctx, n_tiles);
         pthread_mutex_lock(&tp->mu);
         if (--tp->pending == 0)
             pthread_cond_signal(&tp->done);
@@ -80,13 +80,7 @@ zb_status zb_threadpool_create(int nthreads, zb_threadpool **out)
      * zb_threadpool_free joins exactly those. */
     tp->n = nthreads;
     for (int i = 1; i < nthreads; i++) {
-        worker_arg *a = malloc(sizeof *a);
-        if (a) {
-            a->tp = tp;
-            a->idx = i;
-        }
-        if (!a || pthread_create(&tp->th[i - 1], NULL, worker, a) != 0) {
-            free(a);
+        if (pthread_create(&tp->th[i - 1], NULL, worker, tp) != 0) {
             tp->n = i;
             zb_threadpool_free(tp);
             return zb_error(ZB_ERR_NOMEM, "threadpool: cannot start thread %d of %d", i + 1, nthreads);
@@ -129,10 +123,11 @@ void zb_parallel_for(zb_threadpool *tp, int64_t n_tiles, zb_tile_fn fn, void *ct
     tp->ctx = ctx;
     tp->n_tiles = n_tiles;
     tp->pending = tp->n - 1;
+    atomic_store_explicit(&tp->next, 0, memory_order_relaxed);
     tp->gen++;
     pthread_cond_broadcast(&tp->go);
     pthread_mutex_unlock(&tp->mu);
-    run_share(tp, fn, ctx, n_tiles, 0);
+    run_share(tp, fn, ctx, n_tiles);
     pthread_mutex_lock(&tp->mu);
     while (tp->pending > 0)
         pthread_cond_wait(&tp->done, &tp->mu);

@@ -5,10 +5,10 @@
  *     zb_parallel_for(tp, n_tiles, compute_tile, ctx);   // fn(ctx, t) for t in [0, n_tiles)
  *     zb_threadpool_free(tp);
  *
- * Tiles are assigned statically: thread i (the caller is thread 0) runs tiles
- * [i * n / T, (i + 1) * n / T) in order.  A tile function must write only its
- * own outputs and must not reduce across tiles, so results never depend on
- * which thread ran a tile.  One zb_parallel_for at a time per pool. */
+ * Threads (the caller among them) take tiles in increasing order from a
+ * shared counter.  A tile function must write only its own outputs and must
+ * not reduce across tiles, so results never depend on which thread ran a
+ * tile.  One zb_parallel_for at a time per pool. */
 #ifndef ZB_CORE_THREADPOOL_H
 #define ZB_CORE_THREADPOOL_H
 

@@ -97,6 +97,42 @@ static result time_layer(const layer *l, int n, zb_threadpool *tp, double budget
     return r;
 }
 
+/* mobilenet (v1, 224) depthwise 3x3 layers: input size, channels, stride */
+static const layer mobilenet_dw[] = {
+    {"dw 3x3 32", 112, 32, 32, 3, 1, 1},     {"dw 3x3/2 64", 112, 64, 64, 3, 2, 1},
+    {"dw 3x3 128", 56, 128, 128, 3, 1, 1},   {"dw 3x3/2 128", 56, 128, 128, 3, 2, 1},
+    {"dw 3x3 256", 28, 256, 256, 3, 1, 1},   {"dw 3x3/2 256", 28, 256, 256, 3, 2, 1},
+    {"dw 3x3 512", 14, 512, 512, 3, 1, 5},   {"dw 3x3/2 512", 14, 512, 512, 3, 2, 1},
+    {"dw 3x3 1024", 7, 1024, 1024, 3, 1, 1},
+};
+
+/* Best time of a depthwise layer, fast kernel (ref = 0) or reference twin. */
+static double time_dw(const layer *l, int n, zb_threadpool *tp, double budget, int ref)
+{
+    const int pad = l->k / 2, o = (l->hw + 2 * pad - l->k) / l->s + 1;
+    zb_dw_geom g = {l->hw, l->hw, l->ic, 1, o, o, l->k, l->k, l->s, l->s, 1, 1, pad, pad};
+    float *w = rand_buf((size_t)l->ic * l->k * l->k, 1), *bias = rand_buf(l->ic, 2);
+    float *x = rand_buf((size_t)n * l->hw * l->hw * l->ic, 3);
+    float *y = malloc((size_t)n * o * o * l->ic * sizeof *y);
+    zb_epi e = {bias, NULL, NULL, ZB_EPI_RELU6};
+    zb_dw dw;
+    if (zb_dw_prepare(&dw, &g, w, &e) != ZB_OK)
+        exit(1);
+    double best = 1e30, t_end = now() + budget;
+    for (int rep = 0; rep < 3 || (now() < t_end && rep < 200); rep++) {
+        double t0 = now();
+        if (ref)
+            zb_dw_ref(&g, w, &e, x, y, n);
+        else
+            zb_dw_run(&dw, tp, x, y, n);
+        double dt = now() - t0;
+        best = dt < best ? dt : best;
+    }
+    zb_dw_free(&dw);
+    free(w), free(bias), free(x), free(y);
+    return best;
+}
+
 int main(int argc, char **argv)
 {
     int batch = 1, max_t = 2;
@@ -153,5 +189,14 @@ int main(int argc, char **argv)
         printf("   %12.1f  %4.0f%%", gf, 100 * gf / peak[t]);
     }
     printf("\n(%.2f GFLOP per batch of %d; best-of-runs times)\n", tot_flops * 1e-9, batch);
+
+    printf("\n%-24s %10s %10s %12s\n", "mobilenet depthwise", "1T GFLOP/s", "ref ms", "fast ms (1T)");
+    for (size_t i = 0; i < sizeof mobilenet_dw / sizeof *mobilenet_dw; i++) {
+        const layer *l = &mobilenet_dw[i];
+        const int o = (l->hw + 2 * (l->k / 2) - l->k) / l->s + 1;
+        const double fl = 2.0 * batch * o * o * l->ic * l->k * l->k;
+        const double tf = time_dw(l, batch, NULL, budget, 0), tr = time_dw(l, batch, NULL, budget / 4, 1);
+        printf("%-24s %10.1f %10.3f %12.3f\n", l->name, fl / tf * 1e-9, tr * 1e3, tf * 1e3);
+    }
     return 0;
 }

@@ -297,24 +297,25 @@ typedef struct tiles {
     int pt, n_pt;   /* panels per tile, tiles across N */
 } tiles;
 
-/* Tile sizes may depend on the thread count: no result depends on them. */
+/* Tile sizes may depend on the thread count: no result depends on them.
+ * Few rows (small batch, late layers): split columns first, since every row
+ * tile streams its columns' weights again. */
 static void plan_tiles(tiles *t, int nthreads)
 {
     const int np = t->b->np;
     t->mt = zb_x86_cfg.mt;
     t->pt = zb_x86_cfg.pt < np ? zb_x86_cfg.pt : np;
     int64_t n_mt = (t->m + t->mt - 1) / t->mt;
-    if (n_mt < 2 * nthreads && t->m > MR) {   /* few rows: smaller row tiles */
-        int64_t want = (t->m + 2 * nthreads - 1) / (2 * nthreads);
-        t->mt = (want + MR - 1) / MR * MR;
-        n_mt = (t->m + t->mt - 1) / t->mt;
-    }
     t->n_pt = (np + t->pt - 1) / t->pt;
-    if (n_mt * t->n_pt < 2 * nthreads) {       /* still few: split columns */
+    if (n_mt * t->n_pt < 2 * nthreads) {        /* more column tiles */
         int want = (int)((2 * nthreads + n_mt - 1) / n_mt);
         want = want < np ? want : np;
         t->pt = (np + want - 1) / want;
         t->n_pt = (np + t->pt - 1) / t->pt;
+    }
+    if (n_mt * t->n_pt < 2 * nthreads && t->m > MR) {   /* then more row tiles */
+        int64_t want = (2 * nthreads + t->n_pt - 1) / t->n_pt;
+        t->mt = ((t->m + want - 1) / want + MR - 1) / MR * MR;
     }
 }
 

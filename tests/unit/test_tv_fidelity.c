@@ -33,7 +33,7 @@ static const mcase full[] = {
 };
 
 static char dir[] = "/tmp/zb_tvfid.XXXXXX";
-static int used_pth;
+static int pth_built = 1; /* cleared when zb_pth_load says it is not built */
 
 /* Compares our logits with torch's; prints the figures. */
 static void compare(const char *label, const float *got, const zb_weight *ref)
@@ -66,15 +66,16 @@ static void run_one(const char *model, const char *file, const char *label, int 
     const zb_wmap *use = raw;
     if (file) {
         zb_status st = zb_pth_load(file, NULL, &w);
-        if (st == ZB_ERR_UNSUPPORTED) /* loader not built yet: the oracle's raw dump */
+        if (st == ZB_ERR_UNSUPPORTED) { /* loader not built yet: the oracle's raw dump */
+            pth_built = 0;
             return;
+        }
         CHECK(st == ZB_OK);
         if (st != ZB_OK) {
             fprintf(stderr, "%s: %s\n", label, zb_last_error());
             return;
         }
         use = w;
-        used_pth = 1;
     }
     char name[128];
     snprintf(name, sizeof name, "torchvision/%s", model);
@@ -127,8 +128,6 @@ static void test_models(void)
         zb_weight *in = zb_wmap_find(arrays, "__input__"), *ref = zb_wmap_find(arrays, "__logits__");
         CHECK(in && ref);
         if (in && ref) {
-            snprintf(label, sizeof label, "%s@%d raw", cases[i].name, cases[i].size);
-            run_one(cases[i].name, NULL, label, cases[i].size, raw, in, ref);
             static const char *const fmts[] = {"pth", "legacy.pth", "oldkeys.pth"};
             for (int f = 0; f < 3; f++) {
                 snprintf(path, sizeof path, "%s/%s.%s", dir, cases[i].name, fmts[f]);
@@ -138,13 +137,17 @@ static void test_models(void)
                 run_one(cases[i].name, path, label, cases[i].size, raw, in, ref);
             }
         }
+        if (!pth_built && in && ref) { /* stopgap until the .pth loader lands */
+            snprintf(label, sizeof label, "%s@%d raw", cases[i].name, cases[i].size);
+            run_one(cases[i].name, NULL, label, cases[i].size, raw, in, ref);
+        }
         zb_wmap_free(raw);
         zb_wmap_free(arrays);
         snprintf(cmd, sizeof cmd, "rm -f %s/%s.*", dir, cases[i].name);
         if (system(cmd)) {
         }
     }
-    if (!used_pth)
+    if (!pth_built)
         fprintf(stderr, "note: the .pth loader is not built yet; weights came from the oracle's raw dump\n");
 }
 

@@ -68,7 +68,6 @@ static zb_status bind_weights(zb_graph *g, const zb_wmap *w)
             goto done;
         }
     int missing = 0;
-    const zb_node *first_node = NULL;
     const zb_wreq *first_missing = NULL;
     for (int i = 0; i < g->n_nodes; i++) {
         zb_node *x = g->nodes[i];
@@ -78,7 +77,7 @@ static zb_status bind_weights(zb_graph *g, const zb_wmap *w)
             keyref *hit = bsearch(&probe, refs, (size_t)nk, sizeof *refs, keyref_cmp);
             if (!hit) {
                 if (!missing++)
-                    first_node = x, first_missing = r;
+                    first_missing = r;
                 continue;
             }
             const zb_weight *t = &w->items[hit->index];
@@ -97,18 +96,13 @@ static zb_status bind_weights(zb_graph *g, const zb_wmap *w)
             r->data = t->data;
         }
     }
-    (void)first_node;
     if (missing) {
-        char b[128];
+        char b[128], more[64] = "";
         shape_str(b, sizeof b, first_missing->ndim, first_missing->shape);
+        if (missing > 1)
+            snprintf(more, sizeof more, " and %d more", missing - 1);
         st = zb_error(ZB_ERR_FORMAT, "%s: checkpoint lacks key '%s' (model expects %s)%s", g->model,
-                      first_missing->key, b, missing > 1 ? "; more keys are missing" : "");
-        if (missing > 1) {
-            char msg[600];
-            snprintf(msg, sizeof msg, "%s: checkpoint lacks key '%s' (model expects %s) and %d more", g->model,
-                     first_missing->key, b, missing - 1);
-            st = zb_error(ZB_ERR_FORMAT, "%s", msg);
-        }
+                      first_missing->key, b, more);
         goto done;
     }
     int unexpected = 0, first_unexpected = -1;

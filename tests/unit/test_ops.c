@@ -15,6 +15,7 @@
 #include "core/engine.h"
 #include "core/status.h"
 #include "harness.h"
+#include "models/registry.h"
 #include "raw.h"
 
 static char dir[] = "/tmp/zb_ops.XXXXXX";
@@ -248,9 +249,54 @@ static void test_build_errors(void)
     CHECK(lo == 0 && hi == 0);
 }
 
+/* densenet checkpoints published with "denselayerN.norm.1.weight" keys load
+ * like the new "norm1" style (torchvision's _load_state_dict remap). */
+static void test_densenet_old_keys(void)
+{
+    zb_graph *g = NULL, *g2 = NULL;
+    zb_wmap *w = NULL, *old = zb_wmap_new();
+    CHECK(zb_model_build("torchvision/densenet121", 32, 32, &g) == ZB_OK);
+    CHECK(zb_graph_random_weights(g, 5, &w) == ZB_OK);
+    int renamed = 0;
+    for (int i = 0; i < w->n; i++) {
+        char key[ZB_KEY_MAX];
+        snprintf(key, sizeof key, "%s", w->items[i].name);
+        static const char *const from[] = {"norm1.", "norm2.", "conv1.", "conv2."};
+        static const char *const to[] = {"norm.1.", "norm.2.", "conv.1.", "conv.2."};
+        char *at = strstr(key, "denselayer");
+        for (int k = 0; at && k < 4; k++) {
+            char *p = strstr(at, from[k]);
+            if (p) {
+                char tail[ZB_KEY_MAX];
+                snprintf(tail, sizeof tail, "%s", p + strlen(from[k]));
+                snprintf(p, sizeof key - (size_t)(p - key), "%s%s", to[k], tail);
+                renamed++;
+                break;
+            }
+        }
+        float *d = malloc((size_t)w->items[i].count * sizeof *d);
+        memcpy(d, w->items[i].data, (size_t)w->items[i].count * sizeof *d);
+        zb_wmap_add(old, key, w->items[i].ndim, w->items[i].shape, d);
+    }
+    CHECK(renamed == 58 * 10); /* 58 dense layers: norm1 (4 tensors), conv1, norm2 (4), conv2 */
+    CHECK(zb_wmap_find(old, "features.denseblock1.denselayer1.norm.1.running_var") != NULL);
+    CHECK(zb_graph_prepare(g, old, NULL) == ZB_OK);
+    /* both styles at once name the same weight twice: an error */
+    float *d = malloc(sizeof *d);
+    zb_wmap_add(old, "features.denseblock1.denselayer1.norm1.weight", 1, (int64_t[]){1}, d);
+    CHECK(zb_model_build("torchvision/densenet121", 32, 32, &g2) == ZB_OK);
+    CHECK(zb_graph_prepare(g2, old, NULL) == ZB_ERR_FORMAT);
+    CHECK(strstr(zb_last_error(), "twice") != NULL);
+    zb_graph_free(g);
+    zb_graph_free(g2);
+    zb_wmap_free(w);
+    zb_wmap_free(old);
+}
+
 int main(void)
 {
     RUN(test_key_errors);
+    RUN(test_densenet_old_keys);
     RUN(test_fusion_and_plan);
     RUN(test_build_errors);
     if (system("/usr/bin/python3 -c 'import torch' 2>/dev/null") != 0) {

@@ -38,28 +38,45 @@ def build(name):
     return getattr(torchvision.models, name)(weights=None)
 
 
-def randomise(model, gen):
+def randomise(model, gen, size):
     with torch.no_grad():
-        for mod in model.modules():
-            if isinstance(mod, torch.nn.BatchNorm2d):
-                c = mod.num_features
-                mod.running_mean.copy_(torch.randn(c, generator=gen) * 0.1)
-                mod.running_var.copy_(torch.rand(c, generator=gen) * 1.0 + 0.5)
-                mod.weight.copy_(torch.rand(c, generator=gen) * 1.0 + 0.5)
-                mod.bias.copy_(torch.randn(c, generator=gen) * 0.1)
-            elif isinstance(mod, (torch.nn.Conv2d, torch.nn.Linear)) and mod.bias is not None:
-                mod.bias.copy_(torch.randn(mod.bias.shape, generator=gen) * 0.1)
         if isinstance(model, torchvision.models.Inception3):
             # its trunc_normal(std 0.1) init makes logits ~1e9; use fan-in scaling instead
             for mod in model.modules():
                 if isinstance(mod, (torch.nn.Conv2d, torch.nn.Linear)):
                     fan_in = mod.weight[0].numel()
                     mod.weight.copy_(torch.randn(mod.weight.shape, generator=gen) * (2.0 / fan_in) ** 0.5)
+        for mod in model.modules():
+            if isinstance(mod, (torch.nn.Conv2d, torch.nn.Linear)) and mod.bias is not None:
+                mod.bias.copy_(torch.randn(mod.bias.shape, generator=gen) * 0.1)
         if hasattr(model, "classifier") and isinstance(model.classifier, torch.nn.Sequential):
             # squeezenet ends in conv -> relu -> mean: keep its logits away from 0 (no ties)
             for mod in model.classifier:
                 if isinstance(mod, torch.nn.Conv2d):
                     mod.bias.copy_(torch.rand(mod.bias.shape, generator=gen) + 0.5)
+        bns = [m for m in model.modules() if isinstance(m, torch.nn.BatchNorm2d)]
+        for mod in bns:
+            c = mod.num_features
+            mod.weight.copy_(torch.rand(c, generator=gen) * 1.0 + 0.5)
+            mod.bias.copy_(torch.randn(c, generator=gen) * 0.1)
+        if bns:
+            # Running statistics near the activations' own (one train-mode pass
+            # over a calibration batch), then perturbed: BN is far from the
+            # identity, yet deep nets keep logits of a sane size.
+            for mod in bns:
+                mod.momentum = 1.0
+            aux = getattr(model, "AuxLogits", None)
+            if aux is not None:  # inception's aux head runs in training only, and not at small sizes
+                model.AuxLogits = None
+            model.train()
+            model(torch.randn(4, 3, size, size, generator=gen))
+            model.eval()
+            if aux is not None:
+                model.AuxLogits = aux
+            for mod in bns:
+                c = mod.num_features
+                mod.running_mean.add_(torch.randn(c, generator=gen) * 0.1)
+                mod.running_var.mul_(torch.rand(c, generator=gen) * 0.6 + 0.7)
 
 
 def write_raw(path, sd, x_nhwc, logits):
@@ -100,9 +117,9 @@ def main():
         torch.manual_seed(a.seed + i)
         gen = torch.Generator().manual_seed(a.seed + 1000 + i)
         model = build(name)
-        randomise(model, gen)
-        model.eval()
         size = a.size or (299 if name == "inception_v3" else 224)
+        randomise(model, gen, size)
+        model.eval()
         x = torch.randn(a.batch, 3, size, size, generator=gen)
         logits = model(x).numpy().astype(np.float32)
         sd = model.state_dict()

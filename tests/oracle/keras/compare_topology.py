@@ -56,7 +56,10 @@ def to_keras214_form(config):
                 uc['padding'] = 'same'
                 user['inbound_nodes'] = copy.deepcopy(l['inbound_nodes'])
                 continue
-        if l['class_name'] == 'ReLU' and c['max_value'] == 6 and \
+        mv = c.get('max_value')
+        if isinstance(mv, dict) and mv.get('type') == 'ndarray':   # Keras 2.2.4 form
+            mv = mv['value']
+        if l['class_name'] == 'ReLU' and mv == 6 and \
                 c['negative_slope'] == 0 and c['threshold'] == 0:
             l['class_name'] = 'Activation'
             l['config'] = {'name': c['name'], 'trainable': c['trainable'],
@@ -75,7 +78,8 @@ def to_keras214_form(config):
 
 
 def _norm(v):
-    return json.loads(json.dumps(v))
+    import keras_standin
+    return json.loads(json.dumps(v, default=keras_standin.get_json_type))
 
 
 def compare(real_json_path, alpha, size=224):
@@ -85,7 +89,7 @@ def compare(real_json_path, alpha, size=224):
     with warnings.catch_warnings():
         warnings.simplefilter('ignore')
         model = zoo.build('mobilenet', size=size, alpha=alpha)
-    ours = to_keras214_form(_norm(model.get_config()))
+    ours = to_keras214_form(json.loads(model.to_json())['config'])
     theirs = real['modelTopology']['model_config']['config']
     problems = []
     on = [l['name'] for l in ours['layers']]

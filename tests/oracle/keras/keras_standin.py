@@ -29,6 +29,8 @@ import marshal
 import re
 import types
 
+import numpy as np
+
 KERAS_VERSION = '2.2.4'
 
 
@@ -528,10 +530,15 @@ class ReLU(Layer):
             raise ValueError('max_value of ReLU layer cannot be negative')
         if negative_slope < 0.:
             raise ValueError('negative_slope of ReLU layer cannot be negative')
-        # K.cast_to_floatx: float32 numbers, which json writes as Python floats.
-        self.max_value = None if max_value is None else float(max_value)
-        self.negative_slope = float(negative_slope)
-        self.threshold = float(threshold)
+        # Keras 2.2.4 keeps max_value as K.cast_to_floatx(max_value), a 0-d float32
+        # numpy array, which to_json() writes as {"type": "ndarray", "value": 6.0}
+        # (get_json_type); negative_slope and threshold stay plain floats.  A real
+        # Keras 2.2.4 JSON with exactly this form is in tfjs-layers' tests
+        # ('Load model artifact with ndarray-format scalar objects').
+        self.max_value = (None if max_value is None
+                          else np.asarray(max_value, dtype=np.float32))
+        self.negative_slope = negative_slope
+        self.threshold = threshold
 
     def get_config(self):
         return self._with_base({'max_value': self.max_value,
@@ -829,6 +836,19 @@ def concatenate(inputs, axis=-1, **kwargs):
 
 # ----------------------------------------------------------------------------- model
 
+def get_json_type(obj):
+    """keras/engine/network.py to_json's `default=`: numpy values."""
+    if type(obj).__module__ == np.__name__:
+        if isinstance(obj, np.ndarray):
+            return {'type': type(obj).__name__, 'value': obj.tolist()}
+        return obj.item()
+    if callable(obj):
+        return obj.__name__
+    if type(obj).__name__ == type.__name__:
+        return obj.__name__
+    raise TypeError('Not JSON Serializable: %r' % (obj,))
+
+
 def _node_key(layer, node_index):
     return layer.name + '_ib-' + str(node_index)
 
@@ -965,7 +985,7 @@ class Model:
                 'keras_version': KERAS_VERSION, 'backend': 'tensorflow'}
 
     def to_json(self, **kwargs):
-        return json.dumps(self._updated_config(), **kwargs)
+        return json.dumps(self._updated_config(), default=get_json_type, **kwargs)
 
     def load_weights(self, *args, **kwargs):
         raise RuntimeError('the Keras stand-in holds no weights (use weights=None)')

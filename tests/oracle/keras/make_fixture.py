@@ -3,7 +3,7 @@
 and the TF.js oracle's outputs.  Test oracle only.
 
 make_fixture.py MODEL OUTDIR [--size S] [--alpha A] [--no-top] [--pooling avg|max]
-                [--strings fixed|vlen] [--full-model] [--seed N] [--images N]
+                [--strings fixed|vlen|allfixed] [--full-model] [--seed N] [--images N]
                 [--backend wasm|cpu] [--batch N] [--chunk-limit BYTES]
 
 MODEL: densenet121 densenet169 densenet201 inception_resnet_v2 inception_v3
@@ -87,7 +87,7 @@ def main():
     p = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     write_h5.add_model_args(p)
     p.add_argument('outdir')
-    p.add_argument('--strings', choices=('fixed', 'vlen'), default='fixed')
+    p.add_argument('--strings', choices=write_h5.STRING_STYLES, default='fixed')
     p.add_argument('--full-model', action='store_true')
     p.add_argument('--seed', type=int, default=0)
     p.add_argument('--images', type=int, default=2)

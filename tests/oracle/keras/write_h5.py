@@ -16,11 +16,19 @@ Layout written (keras/engine/saving.py, Keras 2.2.4):
   --full-model: the same under a 'model_weights' group, plus root attr model_config
   (the Keras JSON {class_name, config}), keras_version and backend.
 
-String styles (--strings):
-  fixed  h5py 2: every string attribute is fixed-length (numpy 'S' arrays/scalars).
-  vlen   h5py 3 running Keras's code: bytes scalars and lists of bytes become
-         variable-length ASCII strings; chunked layer_namesN stay fixed-length,
-         because Keras passes numpy 'S' chunks for those.
+String styles (--strings), checked against the real Keras 2.0.4 file
+shared/data/weights/keras_h5/mobilenet_2_5_224_tf_no_top.h5:
+  fixed     Keras on h5py 2 (what the published Keras weight files are): layer_names
+            and weight_names are fixed-length (numpy 'S' arrays); the scalars backend,
+            keras_version, model_config are variable-length ASCII (h5py 2's
+            guess_dtype turns a bytes scalar into vlen bytes).
+  vlen      Keras on h5py 3: scalars and lists of bytes are all variable-length
+            ASCII; only chunked layer_namesN stay fixed-length, because Keras passes
+            numpy 'S' chunks for those.
+  allfixed  every string attribute fixed-length, scalars included (no Keras
+            version writes this; it covers a reader's fixed-length scalar path).
+            HDF5 cannot store a fixed-length attribute over 64 KiB, so a big
+            model_config fails here.
 
 Weight order and shapes are Keras's: Conv2D kernel (kh, kw, cin, cout) then bias;
 DepthwiseConv2D depthwise_kernel (kh, kw, cin, multiplier); SeparableConv2D
@@ -29,7 +37,8 @@ BatchNormalization gamma (absent when scale=False), beta, moving_mean,
 moving_variance; Dense kernel (in, out) then bias.
 
 CLI: write_h5.py MODEL OUT.h5 [--size S] [--alpha A] [--no-top] [--pooling avg|max]
-     [--seed N] [--strings fixed|vlen] [--full-model] [--chunk-limit BYTES]
+     [--seed N] [--strings fixed|vlen|allfixed] [--full-model] [--chunk-limit BYTES]
+     [--no-backend] [--no-keras-version]
 """
 import argparse
 import json
@@ -88,18 +97,21 @@ def random_weights(model, seed):
     return out
 
 
+STRING_STYLES = ('fixed', 'vlen', 'allfixed')
+
+
 def _string_list(values, strings):
     data = [v.encode('utf8') for v in values]
     if not data:
         return np.asarray(data)                   # empty float64, as Keras writes
-    if strings == 'fixed':
+    if strings in ('fixed', 'allfixed'):
         return np.array(data, dtype='S%d' % max(len(d) for d in data))
     return data                                   # h5py 3: vlen ASCII
 
 
 def _string_scalar(value, strings):
     data = value.encode('utf8')
-    return np.bytes_(data) if strings == 'fixed' else data
+    return np.bytes_(data) if strings == 'allfixed' else data   # bytes: vlen ASCII
 
 
 def _save_attributes(group, name, values, strings, limit):
@@ -120,8 +132,8 @@ def _save_attributes(group, name, values, strings, limit):
 def write_weights(path, model, weights, strings='fixed', full_model=False,
                   backend=True, keras_version=True, chunk_limit=None):
     """Writes `weights` ({layer: [(name, array)]}) for `model` (stand-in Model)."""
-    if strings not in ('fixed', 'vlen'):
-        raise ValueError('strings must be fixed or vlen')
+    if strings not in STRING_STYLES:
+        raise ValueError('strings must be one of %s' % (STRING_STYLES,))
     limit = chunk_limit or HDF5_OBJECT_HEADER_LIMIT
     tmp = path + '.tmp%d' % os.getpid()
     with h5py.File(tmp, 'w') as f:
@@ -130,7 +142,9 @@ def write_weights(path, model, weights, strings='fixed', full_model=False,
                 f.attrs['keras_version'] = _string_scalar('2.2.4', strings)
             if backend:
                 f.attrs['backend'] = _string_scalar('tensorflow', strings)
-            config = json.dumps({'class_name': 'Model', 'config': model.get_config()})
+            import keras_standin
+            config = json.dumps({'class_name': 'Model', 'config': model.get_config()},
+                                default=keras_standin.get_json_type)
             f.attrs['model_config'] = _string_scalar(config, strings)
             root = f.create_group('model_weights')
         else:
@@ -218,7 +232,7 @@ def main():
     add_model_args(p)
     p.add_argument('out')
     p.add_argument('--seed', type=int, default=0)
-    p.add_argument('--strings', choices=('fixed', 'vlen'), default='fixed')
+    p.add_argument('--strings', choices=STRING_STYLES, default='fixed')
     p.add_argument('--full-model', action='store_true')
     p.add_argument('--no-backend', action='store_true')
     p.add_argument('--no-keras-version', action='store_true')

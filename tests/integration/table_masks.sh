@@ -53,8 +53,8 @@ np.save(f"{sys.argv[1]}/pomit.npy", rng.choice(50000, 49900, replace=False))
 PY
     dirs=(-k "$S/keras_imagenet" -p "$S/pytorch_imagenet" --labels imagenet-val)
     odirs=(--keras "$S/keras_imagenet" --pytorch "$S/pytorch_imagenet" --labels imagenet-val)
-    for k in 0 1 2; do
-        check pub-keep$k "${dirs[@]}" -j "$T/pkeep$k.npy" -- "${odirs[@]}" -j "$T/pkeep$k.npy"
+    check pub-keep0 "${dirs[@]}" -j "$T/pkeep0.npy" -- "${odirs[@]}" -j "$T/pkeep0.npy"
+    for k in 1 2; do
         check pub-keep-custom$k "${dirs[@]}" -j "$T/pkeep$k.npy" -l "$T/pcustom$k.npy" -- \
             "${odirs[@]}" -j "$T/pkeep$k.npy" -l "$T/pcustom$k.npy"
     done

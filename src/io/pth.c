@@ -324,7 +324,8 @@ static void materialize(float *dst, const zb_pk_tensor *t, const uint8_t *base, 
     }
 }
 
-/* The bytes of storage record r (a root): legacy from the file, zip from its entry. */
+/* The bytes of storage record r (a root): legacy from the file, zip from its
+ * entry.  With bytes == NULL it only checks that they exist with the right size. */
 typedef zb_status (*fetch_fn)(void *ctx, const loader *L, int r, uint8_t **bytes, int *owned);
 
 static zb_status build_wmap(loader *L, const zb_pk_dict *sd, int strip, fetch_fn fetch, void *ctx, zb_wmap **out)
@@ -351,6 +352,9 @@ static zb_status build_wmap(loader *L, const zb_pk_dict *sd, int strip, fetch_fn
             goto done;
         }
     }
+    for (int r = 0; r < L->nst; r++)
+        if (L->st[r].used && L->st[r].root == r && (st = fetch(ctx, L, r, NULL, NULL)) != ZB_OK)
+            goto done;
     for (uint32_t i = 0; i < sd->n; i++) {
         const zb_pk_tensor *t = sd->vals[i]->u.tensor;
         if ((uint64_t)t->count > SIZE_MAX / 4 || !(bufs[i] = malloc(t->count ? (size_t)t->count * 4 : 1))) {
@@ -405,12 +409,13 @@ static const uint8_t legacy_magic[10] = {0x6c, 0xfc, 0x9c, 0x46, 0xf9, 0x20, 0x6
 static zb_status legacy_fetch(void *ctx, const loader *L, int r, uint8_t **bytes, int *owned)
 {
     (void)ctx;
-    *owned = 0;
-    *bytes = (uint8_t *)L->st[r].data;
-    if (!*bytes && L->st[r].numel)
+    const uint8_t *data = L->st[r].data;
+    if (!data && L->st[r].numel)
         return zb_error(ZB_ERR_FORMAT, "%s: storage '%s' has no data in the file", L->name, L->st[r].key);
-    if (!*bytes)
-        *bytes = (uint8_t *)"";
+    if (bytes) {
+        *owned = 0;
+        *bytes = (uint8_t *)(data ? data : (const uint8_t *)"");
+    }
     return ZB_OK;
 }
 
@@ -517,11 +522,13 @@ typedef struct zip_ctx {
 } zip_ctx;
 
 /* Reads entry `ename` completely (libzip checks its CRC at the end); the size
- * must be `want` (or any size up to `cap` when want < 0). */
+ * must be `want` (or any size up to `cap` when want < 0).  With out == NULL
+ * only the size, encryption and compression ratio are checked. */
 static zb_status read_entry(const loader *L, zip_t *za, const char *ename, int64_t want, size_t cap, uint8_t **out,
                             size_t *outlen)
 {
-    *out = NULL;
+    if (out)
+        *out = NULL;
     zip_stat_t zs;
     zip_int64_t i = zip_name_locate(za, ename, ZIP_FL_ENC_RAW);
     if (i < 0)
@@ -542,6 +549,8 @@ static zb_status read_entry(const loader *L, zip_t *za, const char *ename, int64
         zs.size / (zs.comp_size ? zs.comp_size : 1) > ZB_PTH_MAX_RATIO)
         return zb_error(ZB_ERR_LIMIT, "%s: zip entry '%s' expands more than %d times (zip bomb?)", L->name, ename,
                         ZB_PTH_MAX_RATIO);
+    if (!out)
+        return ZB_OK;
     uint8_t *b = malloc(zs.size ? zs.size : 1);
     if (!b)
         return zb_error(ZB_ERR_NOMEM, "%s: out of memory for zip entry '%s'", L->name, ename);
@@ -584,7 +593,8 @@ static zb_status zip_fetch(void *vctx, const loader *L, int r, uint8_t **bytes, 
     zip_ctx *c = vctx;
     char ename[600];
     snprintf(ename, sizeof ename, "%s/data/%s", c->prefix, L->st[r].key);
-    *owned = 1;
+    if (owned)
+        *owned = 1;
     int64_t nbytes = L->st[r].numel * (int64_t)zb_pk_dtype_size(L->st[r].dtype);
     return read_entry(L, c->za, ename, nbytes, SIZE_MAX, bytes, NULL);
 }

@@ -100,6 +100,20 @@ net[1].running_var.copy_(randn(8).abs() + 0.5)
 msd = net.state_dict()
 save_good("module", msd, msd)
 
+# torchvision 0.14 architectures (random weights, BN statistics randomised),
+# named in $PTH_MODELS (comma-separated), e.g. "squeezenet1_1,resnet18"
+import torchvision  # noqa: E402
+
+for arch in filter(None, os.environ.get("PTH_MODELS", "").split(",")):
+    torch.manual_seed(1)
+    model = getattr(torchvision.models, arch)(**({"aux_logits": True, "init_weights": False}
+                                                 if arch == "inception_v3" else {}))
+    tsd = model.state_dict()
+    for k, v in tsd.items():
+        if k.endswith("running_mean") or k.endswith("running_var"):
+            v.copy_(torch.rand(v.shape, generator=gen) + 0.5)
+    save_good("tv_" + arch, tsd, tsd)
+
 # 3. nested and DataParallel-prefixed checkpoints: need --unwrap
 save_good("nested", {"epoch": 7, "arch": "toy", "state_dict": msd, "best_acc1": 0.5}, msd, "--unwrap")
 dp = collections.OrderedDict(("module." + k, v) for k, v in msd.items())
@@ -254,6 +268,9 @@ shortl = {"w": Tensor(Storage("0", torch.FloatStorage, 4, None), 0, (10,), (1,))
 write("hostile", "short_storage_legacy.pth", legacy_bytes(dumps(shortl, legacy=True), {"0": (f32(4), 4)}))
 write("hostile", "short_offset.pth",
       zip_bytes(dumps({"w": Tensor(Storage("0", torch.FloatStorage, 4), 2, (2, 2), (2, 1))}), {"0": f32(4)}))
+# a storage the archive lacks, declared large: refused before allocating
+write("hostile", "missing_entry.pth",
+      zip_bytes(dumps({"w": Tensor(Storage("7", torch.FloatStorage, 2**28), 0, (2**28,), (1,))}), {"0": f32(4)}))
 # storage entry size disagrees with the pickle
 write("hostile", "entry_size.pth",
       zip_bytes(dumps({"w": Tensor(Storage("0", torch.FloatStorage, 4), 0, (4,), (1,))}), {"0": f32(3)}))

@@ -102,9 +102,8 @@ save_good("module", msd, msd)
 
 # torchvision 0.14 architectures (random weights, BN statistics randomised),
 # named in $PTH_MODELS (comma-separated), e.g. "squeezenet1_1,resnet18"
-import torchvision  # noqa: E402
-
 for arch in filter(None, os.environ.get("PTH_MODELS", "").split(",")):
+    import torchvision
     torch.manual_seed(1)
     model = getattr(torchvision.models, arch)(**({"aux_logits": True, "init_weights": False}
                                                  if arch == "inception_v3" else {}))
@@ -271,6 +270,20 @@ write("hostile", "short_offset.pth",
 # a storage the archive lacks, declared large: refused before allocating
 write("hostile", "missing_entry.pth",
       zip_bytes(dumps({"w": Tensor(Storage("7", torch.FloatStorage, 2**28), 0, (2**28,), (1,))}), {"0": f32(4)}))
+# decompression bombs: a 64 MiB storage and an 8 MiB data.pkl of zeros, deflated
+def zip_deflated(entries):
+    b = io.BytesIO()
+    with zipfile.ZipFile(b, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as z:
+        for k, v in entries.items():
+            z.writestr(k, v)
+    return b.getvalue()
+
+
+bomb = dumps({"w": Tensor(Storage("0", torch.FloatStorage, 2**24), 0, (2**24,), (1,))})
+write("hostile", "bomb_storage.pth", zip_deflated({"archive/data.pkl": bomb, "archive/data/0": bytes(2**26),
+                                                   "archive/version": b"3\n"}))
+write("hostile", "bomb_pickle.pth", zip_deflated({"archive/data.pkl": b"\x80\x02N" + b"\x85" * 2**23 + b".",
+                                                  "archive/version": b"3\n"}))
 # storage entry size disagrees with the pickle
 write("hostile", "entry_size.pth",
       zip_bytes(dumps({"w": Tensor(Storage("0", torch.FloatStorage, 4), 0, (4,), (1,))}), {"0": f32(3)}))

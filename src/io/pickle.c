@@ -27,8 +27,8 @@ struct zb_pickle {
     const uint8_t *buf;
     size_t len, pos;
     size_t op_pos;        /* offset of the opcode being run, for messages */
-    zb_pk_obj **stack;    /* ZB_PICKLE_MAX_STACK */
-    uint32_t sp;
+    zb_pk_obj **stack;    /* stack_cap entries, grown up to ZB_PICKLE_MAX_STACK */
+    uint32_t sp, stack_cap;
     uint32_t *marks;      /* ZB_PICKLE_MAX_MARKS */
     uint32_t nmarks;
     zb_pk_obj **memo;
@@ -63,7 +63,8 @@ zb_pickle *zb_pickle_new(const char *name)
     if (!pk)
         return NULL;
     snprintf(pk->name, sizeof pk->name, "%s", name);
-    pk->stack = malloc(ZB_PICKLE_MAX_STACK * sizeof *pk->stack);
+    pk->stack_cap = 256;
+    pk->stack = malloc(pk->stack_cap * sizeof *pk->stack);
     pk->marks = malloc(ZB_PICKLE_MAX_MARKS * sizeof *pk->marks);
     if (!pk->stack || !pk->marks) {
         zb_pickle_free(pk);
@@ -451,6 +452,13 @@ static zb_status push(zb_pickle *pk, zb_pk_obj *o)
         return nomem(pk);
     if (pk->sp >= ZB_PICKLE_MAX_STACK)
         return FAIL(pk, ZB_ERR_LIMIT, "stack deeper than %d", ZB_PICKLE_MAX_STACK);
+    if (pk->sp == pk->stack_cap) {
+        zb_pk_obj **st = realloc(pk->stack, (size_t)pk->stack_cap * 2 * sizeof *st);
+        if (!st)
+            return FAIL(pk, ZB_ERR_NOMEM, "out of memory");
+        pk->stack = st;
+        pk->stack_cap *= 2;
+    }
     pk->stack[pk->sp++] = o;
     return ZB_OK;
 }

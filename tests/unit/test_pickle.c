@@ -113,6 +113,14 @@ static void test_caps(void)
     CHECK(load(deep, 2003, &o, &pk) == ZB_ERR_LIMIT);
     CHECK(strstr(zb_last_error(), "nesting deeper than 1000") != NULL);
     zb_pickle_free(pk);
+    /* 300000 Nones overflow the 262144-value stack */
+    static char many[300003];
+    memcpy(many, "\x80\x02", 2);
+    memset(many + 2, 'N', 300000);
+    many[300002] = '.';
+    CHECK(load(many, sizeof many, &o, &pk) == ZB_ERR_LIMIT);
+    CHECK(strstr(zb_last_error(), "stack deeper than 262144") != NULL);
+    zb_pickle_free(pk);
 }
 
 static void test_pth_mem(void)

@@ -8,18 +8,14 @@ state_dict saved in torch's zip format (<m>.pth) and legacy format
 logits torch 1.13 computes in eval mode (<m>.logits.npy).
 
   torch_models.py --out DIR --models resnet18,densenet121 [--size 64] [--batch 2]
-                  [--formats zip,legacy,oldkeys,raw]
+                  [--formats zip,legacy,oldkeys]
 
 'oldkeys' also writes densenet checkpoints with the old "norm.1" key style
-(<m>.oldkeys.pth), as torchvision's published files have them.  'raw' writes
-<m>.raw (every tensor as: u32 name length, name, u32 ndim, i64 dims, f32 data;
-the input, NHWC, as "__input__" and the logits as "__logits__"), a stopgap
-for engine tests before the .pth loader exists.
+(<m>.oldkeys.pth), as torchvision's published files have them.
 """
 import argparse
 import os
 import re
-import struct
 import sys
 import warnings
 
@@ -79,19 +75,6 @@ def randomise(model, gen, size):
                 mod.running_var.mul_(torch.rand(c, generator=gen) * 0.6 + 0.7)
 
 
-def write_raw(path, sd, x_nhwc, logits):
-    with open(path + ".tmp", "wb") as f:
-        items = [(k, v.detach().float().contiguous().numpy()) for k, v in sd.items() if v.dtype.is_floating_point]
-        items += [("__input__", x_nhwc), ("__logits__", logits)]
-        for k, a in items:
-            a = np.ascontiguousarray(a, dtype="<f4")
-            kb = k.encode()
-            f.write(struct.pack("<I", len(kb)) + kb + struct.pack("<I", a.ndim))
-            f.write(struct.pack("<%dq" % a.ndim, *a.shape))
-            f.write(a.tobytes())
-    os.replace(path + ".tmp", path)
-
-
 def old_keys(sd):
     pat = re.compile(r"^(.*denselayer\d+\.(?:norm|relu|conv))((?:[12])\.(?:weight|bias|running_mean|running_var))$")
     out = type(sd)()
@@ -132,8 +115,6 @@ def main():
             torch.save(sd, base + ".legacy.pth", _use_new_zipfile_serialization=False)
         if "oldkeys" in formats and name.startswith("densenet"):
             torch.save(old_keys(sd), base + ".oldkeys.pth")
-        if "raw" in formats:
-            write_raw(base + ".raw", sd, x.permute(0, 2, 3, 1).contiguous().numpy(), logits)
         print("%s: size %d, max|logit| %.4g" % (name, size, float(np.abs(logits).max())), file=sys.stderr)
 
 

@@ -141,8 +141,10 @@ def read_raw(path):
 def make_corpus(d):
     os.makedirs(d, exist_ok=True)
     good = []
-    sizes = [(1, 1), (1, 13), (13, 1), (3, 700), (700, 3), (257, 255), (500, 375), (375, 500),
+    sizes = [(1, 1), (1, 13), (13, 1), (3, 160), (160, 3), (257, 255), (500, 375), (375, 500),
              (224, 224), (100, 80), (17, 301), (640, 427)]
+    if FULL:
+        sizes += [(2, 900), (900, 2), (1000, 999)]
     for i, (w, h) in enumerate(sizes):
         a = photo(w, h, i)
         im = Image.fromarray(a)
@@ -229,9 +231,18 @@ def save(im, fmt, **kw):
 
 # --------------------------------------------------------------- oracles --
 
-def pil_rgb(path):
-    with Image.open(path) as im:
-        return im.convert("RGB")
+_decoded = {}
+
+
+def pil_rgb(path, cache=True):
+    """PIL.Image.open(path).convert('RGB'), decoded once per path."""
+    if not cache:
+        with Image.open(path) as im:
+            return im.convert("RGB")
+    if path not in _decoded:
+        with Image.open(path) as im:
+            _decoded[path] = im.convert("RGB")
+    return _decoded[path].copy()
 
 
 def tv_pipeline(size, crop_pct=0.875, interp=Image.BILINEAR):
@@ -249,21 +260,18 @@ KBACKEND = dict(backend=types.SimpleNamespace(floatx=lambda: "float32"), layers=
 
 def keras_load_img(path, size):
     # keras_preprocessing.image.load_img(path, target_size=(size, size)), color_mode 'rgb',
-    # interpolation 'nearest'.
-    with Image.open(path) as img:
-        if img.mode != "RGB":
-            img = img.convert("RGB")
-        if img.size != (size, size):
-            img = img.resize((size, size), Image.NEAREST)
-        else:
-            img.load()
-        return img
+    # interpolation 'nearest': open, convert('RGB') unless already RGB (same pixels as
+    # pil_rgb), resize when the size differs.
+    img = pil_rgb(path)
+    if img.size != (size, size):
+        img = img.resize((size, size), Image.NEAREST)
+    return img
 
 
 def seed_keras_img(path, size):
     # benchmarking-keras-pytorch imagenet_keras_get_predictions.py:
     # shortest_edge_scale(img, (size, size), 0.875) then crop_center.
-    img = keras_load_img_none(path)
+    img = pil_rgb(path)
     w, h = img.size
     nw = int(w * size / 0.875) // min((w, h))
     nh = int(h * size / 0.875) // min((w, h))
@@ -272,14 +280,6 @@ def seed_keras_img(path, size):
     left = w // 2 - size // 2
     top = h // 2 - size // 2
     return img.crop((left, top, left + size, top + size))
-
-
-def keras_load_img_none(path):
-    with Image.open(path) as img:
-        if img.mode != "RGB":
-            img = img.convert("RGB")
-        img.load()
-        return img
 
 
 def keras_pre(u8_batch, mode):
@@ -334,7 +334,7 @@ def check_decode(paths):
             fail(f"decode {p}: {r.stdout.strip()} {r.stderr.strip()}")
             continue
         got = read_raw(out)
-        want = np.asarray(pil_rgb(p))
+        want = np.asarray(pil_rgb(p, cache=False))
         if got.shape != want.shape or not np.array_equal(got, want):
             diff = "shape" if got.shape != want.shape else int(np.abs(got.astype(int) - want).max())
             fail(f"decode {p}: differs from Pillow ({diff})")
@@ -472,7 +472,7 @@ def check_bad_inputs(good):
         if p.endswith(("gif.png", "bmp.jpg")):
             continue
         try:
-            pil_rgb(p)
+            pil_rgb(p, cache=False)
             fail(f"oracle: Pillow accepted {p}")
         except Exception:
             pass
@@ -527,7 +527,7 @@ def check_truncation(good):
         for c, v in enumerate(variants):
             t = write(os.path.join(WORK, "cut.jpg"), v)
             try:
-                want = np.asarray(pil_rgb(t))
+                want = np.asarray(pil_rgb(t, cache=False))
             except Exception:
                 want = None
             out = os.path.join(WORK, "cut.rgb")
@@ -546,22 +546,32 @@ def check_truncation(good):
 
 def main():
     global REAL
+    import time
+    t0 = time.time()
+
+    def timed(fn, *a):
+        t = time.time()
+        fn(*a)
+        print(f"  ({fn.__name__}: {time.time() - t:.1f} s)")
     REAL = REAL + shared_images()
     gen = make_corpus(os.path.join(WORK, "gen"))
-    check_decode(gen + REAL)
+    timed(check_decode, gen + REAL)
     small = [p for p in gen if p.endswith(".jpg")][::5] + [p for p in gen if "interlaced" in p][:2]
 
     def targets(w, h):
         return [(max(1, w // 3), max(1, h // 2)), (w * 2 + 1, h + 3), (224, 224), (1, 1), (w, max(1, h - 1))]
-    check_resize(small + REAL[:2], targets)
+    timed(check_resize, small + REAL[:2], targets)
     corpus = gen + REAL
-    check_recipes(corpus, [("torchvision", 224), ("torchvision", 299), ("keras-caffe", 224), ("keras-tf", 299),
-                           ("keras-torch", 224), ("keras-raw", 331), ("seed-keras-caffe", 224),
-                           ("seed-keras-tf", 299), ("seed-keras-torch", 224)])
-    check_all_values()
-    check_ablations(corpus[::4])
-    check_bad_inputs(gen)
-    check_truncation(gen)
+    timed(check_recipes, corpus, [("torchvision", 224), ("torchvision", 299), ("keras-caffe", 224), ("keras-tf", 299),
+                                  ("keras-torch", 224), ("keras-raw", 331), ("seed-keras-tf", 299)])
+    # Same geometry as seed-keras-tf, other normalizations: a third of the corpus
+    # unless --full (check_all_values covers every normalized value anyway).
+    timed(check_recipes, corpus if FULL else corpus[::3], [("seed-keras-caffe", 224), ("seed-keras-torch", 224)])
+    timed(check_all_values)
+    timed(check_ablations, corpus[::4])
+    timed(check_bad_inputs, gen)
+    timed(check_truncation, gen)
+    print(f"total {time.time() - t0:.1f} s")
     if failures:
         print(f"{len(failures)} mismatches", file=sys.stderr)
         sys.exit(1)

@@ -133,6 +133,11 @@ void zb_image_free(zb_image *im);
  * with the default box and reducing_gap=None.  *out is new on success. */
 zb_status zb_image_resize(const zb_image *in, int width, int height, zb_filter f, zb_image *out);
 
+/* zb_image_resize then zb_image_crop(left, top, crop_w, crop_h), fused: only
+ * the pixels inside the box are computed (identical values, less work). */
+zb_status zb_image_resize_crop(const zb_image *in, int width, int height, zb_filter f, int left, int top,
+                               int crop_w, int crop_h, zb_image *out);
+
 /* Crops the box (left, top, left+width, top+height) like Pillow's
  * Image.crop: pixels outside `in` are 0.  *out is new on success. */
 zb_status zb_image_crop(const zb_image *in, int left, int top, int width, int height, zb_image *out);

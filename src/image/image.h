@@ -20,4 +20,7 @@ zb_status zb_png_decode(const char *name, const uint8_t *buf, size_t len, zb_ima
  * arithmetic as zb_image_resize, one output pixel at a time. */
 zb_status zb_image_resize_ref(const zb_image *in, int width, int height, zb_filter f, zb_image *out);
 
+/* Tests set this to run the portable resize loops instead of the AVX2 ones. */
+extern int zb_image_force_scalar;
+
 #endif

@@ -144,32 +144,23 @@ zb_status zb_recipe_apply_u8(const zb_recipe *r, const zb_image *in, zb_image *o
     }
     if (nw < 1 || nh < 1 || nw > ZB_IMAGE_MAX_SIDE || nh > ZB_IMAGE_MAX_SIDE)
         return zb_error(ZB_ERR_ARG, "recipe: resize of %lldx%lld gives %lldx%lld", w, h, nw, nh);
-    zb_image mid = {0};
-    const zb_image *src = in;
-    zb_status st;
-    if (nw != w || nh != h) {
-        if ((st = zb_image_resize(in, (int)nw, (int)nh, r->filter, &mid)) != ZB_OK)
-            return st;
-        src = &mid;
-    }
     const int c = r->crop;
     int left, top;
     if (r->crop_mode == ZB_CROP_FLOOR) {
-        left = src->width / 2 - c / 2;
-        top = src->height / 2 - c / 2;
+        left = (int)(nw / 2) - c / 2;
+        top = (int)(nh / 2) - c / 2;
     } else {
         /* Padding keeps the image centred; offsets are then relative to the padded image. */
-        int pl = c > src->width ? (c - src->width) / 2 : 0;
-        int pt = c > src->height ? (c - src->height) / 2 : 0;
-        int pr = c > src->width ? (c - src->width + 1) / 2 : 0;
-        int pb = c > src->height ? (c - src->height + 1) / 2 : 0;
-        int pw = src->width + pl + pr, ph = src->height + pt + pb;
-        left = round_half_even_div2(pw - c) - pl;
-        top = round_half_even_div2(ph - c) - pt;
+        int pl = c > nw ? (c - (int)nw) / 2 : 0;
+        int pt = c > nh ? (c - (int)nh) / 2 : 0;
+        int pr = c > nw ? (c - (int)nw + 1) / 2 : 0;
+        int pb = c > nh ? (c - (int)nh + 1) / 2 : 0;
+        left = round_half_even_div2((int)nw + pl + pr - c) - pl;
+        top = round_half_even_div2((int)nh + pt + pb - c) - pt;
     }
-    st = zb_image_crop(src, left, top, c, c, out);
-    zb_image_free(&mid);
-    return st;
+    /* Resize (skipped by torchvision and keras when the size already matches:
+     * Pillow's resize to the same size is a copy anyway) fused with the crop. */
+    return zb_image_resize_crop(in, (int)nw, (int)nh, r->filter, left, top, c, c, out);
 }
 
 /* The float32 value of channel `ch` (RGB order) for byte v, op for op. */

@@ -165,14 +165,17 @@ static inline uint8_t clip8(int32_t ss)
     return v < 0 ? 0 : v > 255 ? 255 : (uint8_t)v;
 }
 
-/* Horizontal pass: rows [y0, y0 + rows) of `in` -> `out` (rows, out_w, 3). */
-static void resample_h(const uint8_t *in, int in_w, int y0, int rows, const coeffs *c, int out_w, uint8_t *out)
+/* Horizontal pass over output columns [x0, x0 + cols) of rows [y0, y0 + rows)
+ * of `in`: -> `out` (rows, cols, 3). */
+static void resample_h_scalar(const uint8_t *in, int in_w, int y0, int rows, const coeffs *c, int x0, int cols,
+                              uint8_t *out)
 {
     const int32_t half = 1 << (PRECISION_BITS - 1);
     for (int y = 0; y < rows; y++) {
         const uint8_t *row = in + (size_t)(y + y0) * in_w * 3;
-        uint8_t *o = out + (size_t)y * out_w * 3;
-        for (int xx = 0; xx < out_w; xx++) {
+        uint8_t *o = out + (size_t)y * cols * 3;
+        for (int j = 0; j < cols; j++) {
+            const int xx = x0 + j;
             const int32_t *k = &c->k[(size_t)xx * c->ksize];
             const uint8_t *p = row + (size_t)c->first[xx] * 3;
             int32_t s0 = half, s1 = half, s2 = half;
@@ -181,34 +184,174 @@ static void resample_h(const uint8_t *in, int in_w, int y0, int rows, const coef
                 s1 += p[1] * k[x];
                 s2 += p[2] * k[x];
             }
-            o[xx * 3 + 0] = clip8(s0);
-            o[xx * 3 + 1] = clip8(s1);
-            o[xx * 3 + 2] = clip8(s2);
+            o[j * 3 + 0] = clip8(s0);
+            o[j * 3 + 1] = clip8(s1);
+            o[j * 3 + 2] = clip8(s2);
         }
     }
 }
 
-/* Vertical pass: `in` (any rows, w, 3) -> `out` (out_h, w, 3); row bounds in
- * `c` are relative to `in`.  Runs along a row for memory locality; each
- * output value still sums its taps in increasing y like Pillow. */
-static void resample_v(const uint8_t *in, int w, const coeffs *c, int out_h, uint8_t *out, int32_t *acc)
+/* Vertical pass for output rows [y0, y0 + rows): `in` (any rows, n3 / 3, 3)
+ * holds source row r at row r - in_row0 -> `out` (rows, n3 / 3, 3).  Runs
+ * along a row for locality; every value is the same int32 sum of the same
+ * products as Pillow's (integer addition: the order cannot matter). */
+static void resample_v_scalar(const uint8_t *in, int in_row0, int n3, const coeffs *c, int y0, int rows,
+                              uint8_t *out, int32_t *acc)
 {
     const int32_t half = 1 << (PRECISION_BITS - 1);
-    const int n3 = w * 3;
-    for (int yy = 0; yy < out_h; yy++) {
+    for (int j = 0; j < rows; j++) {
+        const int yy = y0 + j;
         const int32_t *k = &c->k[(size_t)yy * c->ksize];
-        for (int i = 0; i < n3; i++)
-            acc[i] = half;
+        const uint8_t *base = in + (size_t)(c->first[yy] - in_row0) * n3;
+        for (int q = 0; q < n3; q++)
+            acc[q] = half;
         for (int y = 0, n = c->n[yy]; y < n; y++) {
-            const uint8_t *row = in + (size_t)(c->first[yy] + y) * n3;
-            const int32_t ky = k[y];
-            for (int i = 0; i < n3; i++)
-                acc[i] += row[i] * ky;
+            const uint8_t *row = base + (size_t)y * n3;
+            for (int q = 0; q < n3; q++)
+                acc[q] += row[q] * k[y];
         }
-        uint8_t *o = out + (size_t)yy * n3;
-        for (int i = 0; i < n3; i++)
-            o[i] = clip8(acc[i]);
+        uint8_t *o = out + (size_t)j * n3;
+        for (int q = 0; q < n3; q++)
+            o[q] = clip8(acc[q]);
     }
+}
+
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#include <immintrin.h>
+#define ZB_HAVE_AVX2_PATH 1
+
+/* The same sums, 8 bytes at a time: u8 -> i32, mullo by the tap, add; then
+ * >> 22 and the saturating packs i32 -> i16 -> u8 clamp to 0..255 exactly
+ * like clip8.  The tail columns go through the scalar loop. */
+__attribute__((target("avx2"))) static void resample_v_avx2(const uint8_t *in, int in_row0, int n3,
+                                                             const coeffs *c, int y0, int rows, uint8_t *out)
+{
+    const __m256i half = _mm256_set1_epi32(1 << (PRECISION_BITS - 1));
+    for (int j = 0; j < rows; j++) {
+        const int yy = y0 + j;
+        const int32_t *k = &c->k[(size_t)yy * c->ksize];
+        const uint8_t *base = in + (size_t)(c->first[yy] - in_row0) * n3;
+        const int n = c->n[yy];
+        uint8_t *o = out + (size_t)j * n3;
+        int q = 0;
+        for (; q + 8 <= n3; q += 8) {
+            __m256i s = half;
+            for (int y = 0; y < n; y++) {
+                __m128i b = _mm_loadl_epi64((const __m128i *)(base + (size_t)y * n3 + q));
+                s = _mm256_add_epi32(s, _mm256_mullo_epi32(_mm256_cvtepu8_epi32(b), _mm256_set1_epi32(k[y])));
+            }
+            s = _mm256_srai_epi32(s, PRECISION_BITS);
+            __m128i w = _mm_packs_epi32(_mm256_castsi256_si128(s), _mm256_extracti128_si256(s, 1));
+            _mm_storel_epi64((__m128i *)(o + q), _mm_packus_epi16(w, w));
+        }
+        for (; q < n3; q++) {
+            int32_t acc = 1 << (PRECISION_BITS - 1);
+            for (int y = 0; y < n; y++)
+                acc += base[(size_t)y * n3 + q] * k[y];
+            o[q] = clip8(acc);
+        }
+    }
+}
+#endif
+
+#ifdef ZB_HAVE_AVX2_PATH
+/* Horizontal pass, 8 output columns of one row at a time: for tap t, gather
+ * the 4 bytes at each column's t-th source pixel, split R, G, B (pshufb
+ * zero-extends one byte per dword), multiply by that column's tap and add.
+ * Taps past a column's count have weight 0 (Pillow zeroes them too) and read
+ * a clamped, in-row pixel.  The last source row (a 4-byte load could pass the
+ * end of the buffer) and the tail columns use the scalar loop. */
+__attribute__((target("avx2"))) static void resample_h_avx2(const uint8_t *in, int in_w, int y0, int rows,
+                                                             const coeffs *c, int x0, int cols, uint8_t *out,
+                                                             int in_h)
+{
+    const int ks = c->ksize, cols8 = cols / 8 * 8;
+    int32_t *kt = malloc((size_t)ks * cols8 * sizeof *kt);  /* (ks, cols8): tap t of column j */
+    int32_t *ot = malloc((size_t)ks * cols8 * sizeof *ot);  /* (ks, cols8): byte offset in the row */
+    if (!kt || !ot) {
+        free(kt);
+        free(ot);
+        resample_h_scalar(in, in_w, y0, rows, c, x0, cols, out);
+        return;
+    }
+    int nmax = 0;
+    for (int j = 0; j < cols8; j++) {
+        const int xx = x0 + j;
+        if (c->n[xx] > nmax)
+            nmax = c->n[xx];
+        for (int t = 0; t < ks; t++) {
+            int x = c->first[xx] + t;
+            kt[(size_t)t * cols8 + j] = t < c->n[xx] ? c->k[(size_t)xx * ks + t] : 0;
+            ot[(size_t)t * cols8 + j] = (x < in_w ? x : in_w - 1) * 3;
+        }
+    }
+    const __m256i half = _mm256_set1_epi32(1 << (PRECISION_BITS - 1));
+    const __m256i sel_r = _mm256_setr_epi8(0, -1, -1, -1, 4, -1, -1, -1, 8, -1, -1, -1, 12, -1, -1, -1, 0, -1, -1,
+                                           -1, 4, -1, -1, -1, 8, -1, -1, -1, 12, -1, -1, -1);
+    const __m256i sel_g = _mm256_add_epi8(sel_r, _mm256_set1_epi32(1));
+    const __m256i sel_b = _mm256_add_epi8(sel_r, _mm256_set1_epi32(2));
+    for (int y = 0; y < rows; y++) {
+        uint8_t *o = out + (size_t)y * cols * 3;
+        if (y0 + y == in_h - 1) {
+            resample_h_scalar(in, in_w, y0 + y, 1, c, x0, cols, o);
+            continue;
+        }
+        const uint8_t *row = in + (size_t)(y + y0) * in_w * 3;
+        for (int j = 0; j < cols8; j += 8) {
+            __m256i sr = half, sg = half, sb = half;
+            for (int t = 0; t < nmax; t++) {
+                __m256i off = _mm256_loadu_si256((const __m256i *)(ot + (size_t)t * cols8 + j));
+                __m256i kk = _mm256_loadu_si256((const __m256i *)(kt + (size_t)t * cols8 + j));
+                __m256i px = _mm256_i32gather_epi32((const int *)row, off, 1);
+                sr = _mm256_add_epi32(sr, _mm256_mullo_epi32(_mm256_shuffle_epi8(px, sel_r), kk));
+                sg = _mm256_add_epi32(sg, _mm256_mullo_epi32(_mm256_shuffle_epi8(px, sel_g), kk));
+                sb = _mm256_add_epi32(sb, _mm256_mullo_epi32(_mm256_shuffle_epi8(px, sel_b), kk));
+            }
+            int32_t r8[8], g8[8], b8[8];
+            _mm256_storeu_si256((__m256i *)r8, _mm256_srai_epi32(sr, PRECISION_BITS));
+            _mm256_storeu_si256((__m256i *)g8, _mm256_srai_epi32(sg, PRECISION_BITS));
+            _mm256_storeu_si256((__m256i *)b8, _mm256_srai_epi32(sb, PRECISION_BITS));
+            uint8_t *oj = o + (size_t)j * 3;
+            for (int i = 0; i < 8; i++) {
+                oj[3 * i + 0] = (uint8_t)(r8[i] < 0 ? 0 : r8[i] > 255 ? 255 : r8[i]);
+                oj[3 * i + 1] = (uint8_t)(g8[i] < 0 ? 0 : g8[i] > 255 ? 255 : g8[i]);
+                oj[3 * i + 2] = (uint8_t)(b8[i] < 0 ? 0 : b8[i] > 255 ? 255 : b8[i]);
+            }
+        }
+        if (cols8 < cols)
+            resample_h_scalar(row, in_w, 0, 1, c, x0 + cols8, cols - cols8, o + (size_t)cols8 * 3);
+    }
+    free(kt);
+    free(ot);
+}
+#endif
+
+/* Set by tests to exercise the portable loops on AVX2 machines. */
+int zb_image_force_scalar;
+
+static void resample_h(const uint8_t *in, int in_w, int in_h, int y0, int rows, const coeffs *c, int x0, int cols,
+                       uint8_t *out)
+{
+#ifdef ZB_HAVE_AVX2_PATH
+    if (!zb_image_force_scalar && __builtin_cpu_supports("avx2")) {
+        resample_h_avx2(in, in_w, y0, rows, c, x0, cols, out, in_h);
+        return;
+    }
+#endif
+    (void)in_h;
+    resample_h_scalar(in, in_w, y0, rows, c, x0, cols, out);
+}
+
+static void resample_v(const uint8_t *in, int in_row0, int n3, const coeffs *c, int y0, int rows, uint8_t *out,
+                       int32_t *acc)
+{
+#ifdef ZB_HAVE_AVX2_PATH
+    if (!zb_image_force_scalar && __builtin_cpu_supports("avx2")) {
+        resample_v_avx2(in, in_row0, n3, c, y0, rows, out);
+        return;
+    }
+#endif
+    resample_v_scalar(in, in_row0, n3, c, y0, rows, out, acc);
 }
 
 /* Geometry.c ImagingScaleAffine with a = (w_in / w_out, 0, 0, 0, h_in / h_out, 0):
@@ -262,6 +405,102 @@ static zb_status check_args(const zb_image *in, int width, int height, zb_filter
     return ZB_OK;
 }
 
+/* The window [x0, x0 + cols) x [y0, y0 + rows) (inside width x height) of the
+ * resize of `in` to width x height, written to `out` with row stride
+ * out_stride bytes.  Each output pixel depends only on its own taps, so the
+ * window is exactly that part of the full resize. */
+static zb_status resize_window(const zb_image *in, int width, int height, zb_filter f, int x0, int y0, int cols,
+                               int rows, uint8_t *out, size_t out_stride)
+{
+    zb_status st = ZB_OK;
+    const int need_h = width != in->width, need_v = height != in->height;
+    if (f == ZB_FILTER_NEAREST || (!need_h && !need_v)) {
+        zb_image full;
+        if (f == ZB_FILTER_NEAREST && (need_h || need_v)) {
+            if ((st = zb_image_alloc("resize", width, height, &full)) != ZB_OK)
+                return st;
+            if ((st = resize_nearest(in, &full)) != ZB_OK) {
+                zb_image_free(&full);
+                return st;
+            }
+        } else {
+            full = *in;
+        }
+        for (int y = 0; y < rows; y++)
+            memcpy(out + (size_t)y * out_stride, full.data + ((size_t)(y0 + y) * width + x0) * 3, (size_t)cols * 3);
+        if (full.data != in->data)
+            zb_image_free(&full);
+        return ZB_OK;
+    }
+    coeffs ch = {0}, cv = {0};
+    uint8_t *tmp = NULL, *vout = NULL;
+    int32_t *acc = NULL;
+    if (need_h && (st = coeffs_build(in->width, 0.0f, (float)in->width, width, f, &ch)) != ZB_OK)
+        return st;
+    if (need_v && (st = coeffs_build(in->height, 0.0f, (float)in->height, height, f, &cv)) != ZB_OK)
+        goto done;
+    /* Source rows the window's vertical taps read. */
+    int r0 = y0, r1 = y0 + rows;
+    if (need_v) {
+        r0 = cv.first[y0];
+        r1 = cv.first[y0 + rows - 1] + cv.n[y0 + rows - 1];
+    }
+    const uint8_t *src = in->data + (size_t)x0 * 3;
+    size_t src_stride = (size_t)in->width * 3;
+    int src_row0 = 0;
+    if (need_h) {
+        tmp = malloc((size_t)(r1 - r0) * cols * 3);
+        if (!tmp) {
+            st = zb_error(ZB_ERR_NOMEM, "resize: out of memory");
+            goto done;
+        }
+        resample_h(in->data, in->width, in->height, r0, r1 - r0, &ch, x0, cols, tmp);
+        src = tmp;
+        src_stride = (size_t)cols * 3;
+        src_row0 = r0;
+    }
+    if (need_v) {
+        /* The vertical pass wants packed rows of exactly cols pixels. */
+        const uint8_t *vin = src;
+        uint8_t *packed = NULL;
+        if (!need_h) {
+            packed = malloc((size_t)(r1 - r0) * cols * 3);
+            if (!packed) {
+                st = zb_error(ZB_ERR_NOMEM, "resize: out of memory");
+                goto done;
+            }
+            for (int y = r0; y < r1; y++)
+                memcpy(packed + (size_t)(y - r0) * cols * 3, src + (size_t)y * src_stride, (size_t)cols * 3);
+            vin = packed;
+            src_row0 = r0;
+        }
+        int contiguous = out_stride == (size_t)cols * 3;
+        vout = contiguous ? out : malloc((size_t)rows * cols * 3);
+        acc = malloc((size_t)cols * 3 * sizeof *acc);
+        if (!vout || !acc) {
+            free(packed);
+            st = zb_error(ZB_ERR_NOMEM, "resize: out of memory");
+            goto done;
+        }
+        resample_v(vin, src_row0, cols * 3, &cv, y0, rows, vout, acc);
+        free(packed);
+        if (!contiguous)
+            for (int y = 0; y < rows; y++)
+                memcpy(out + (size_t)y * out_stride, vout + (size_t)y * cols * 3, (size_t)cols * 3);
+    } else {
+        for (int y = 0; y < rows; y++)
+            memcpy(out + (size_t)y * out_stride, src + (size_t)(y0 + y - src_row0) * src_stride, (size_t)cols * 3);
+    }
+done:
+    if (vout != out)
+        free(vout);
+    free(tmp);
+    free(acc);
+    coeffs_free(&ch);
+    coeffs_free(&cv);
+    return st;
+}
+
 zb_status zb_image_resize(const zb_image *in, int width, int height, zb_filter f, zb_image *out)
 {
     memset(out, 0, sizeof *out);
@@ -270,64 +509,33 @@ zb_status zb_image_resize(const zb_image *in, int width, int height, zb_filter f
         return st;
     if ((st = zb_image_alloc("resize", width, height, out)) != ZB_OK)
         return st;
-    /* Same size: Image.resize returns a copy. */
-    if (width == in->width && height == in->height) {
-        memcpy(out->data, in->data, (size_t)width * height * 3);
-        return ZB_OK;
-    }
-    if (f == ZB_FILTER_NEAREST) {
-        if ((st = resize_nearest(in, out)) != ZB_OK)
-            zb_image_free(out);
+    if ((st = resize_window(in, width, height, f, 0, 0, width, height, out->data, (size_t)width * 3)) != ZB_OK)
+        zb_image_free(out);
+    return st;
+}
+
+zb_status zb_image_resize_crop(const zb_image *in, int width, int height, zb_filter f, int left, int top, int cw,
+                               int chh, zb_image *out)
+{
+    memset(out, 0, sizeof *out);
+    zb_status st = check_args(in, width, height, f);
+    if (st != ZB_OK)
         return st;
+    if ((st = zb_image_alloc("crop", cw, chh, out)) != ZB_OK)
+        return st;
+    /* The part of the crop box inside the resized image; the rest is 0. */
+    long long x0 = left > 0 ? left : 0, y0 = top > 0 ? top : 0;
+    long long x1 = (long long)left + cw < width ? (long long)left + cw : width;
+    long long y1 = (long long)top + chh < height ? (long long)top + chh : height;
+    if (x0 >= x1 || y0 >= y1 || x0 != left || y0 != top || x1 - x0 != cw || y1 - y0 != chh)
+        memset(out->data, 0, (size_t)cw * chh * 3);
+    if (x0 < x1 && y0 < y1) {
+        uint8_t *dst = out->data + ((size_t)(y0 - top) * cw + (size_t)(x0 - left)) * 3;
+        st = resize_window(in, width, height, f, (int)x0, (int)y0, (int)(x1 - x0), (int)(y1 - y0), dst,
+                           (size_t)cw * 3);
+        if (st != ZB_OK)
+            zb_image_free(out);
     }
-    coeffs ch, cv;
-    if ((st = coeffs_build(in->width, 0.0f, (float)in->width, width, f, &ch)) != ZB_OK)
-        goto error;
-    if ((st = coeffs_build(in->height, 0.0f, (float)in->height, height, f, &cv)) != ZB_OK) {
-        coeffs_free(&ch);
-        goto error;
-    }
-    int need_h = width != in->width, need_v = height != in->height;
-    /* Rows of the source the vertical pass reads. */
-    int yfirst = cv.first[0];
-    int ylast = cv.first[height - 1] + cv.n[height - 1];
-    uint8_t *tmp = NULL;
-    int32_t *acc = NULL;
-    const uint8_t *src = in->data;
-    int src_w = in->width;
-    if (need_h) {
-        int rows = need_v ? ylast - yfirst : height;
-        int y0 = need_v ? yfirst : 0;
-        uint8_t *dst = need_v ? (tmp = malloc((size_t)rows * width * 3)) : out->data;
-        if (!dst) {
-            st = zb_error(ZB_ERR_NOMEM, "resize: out of memory");
-            goto done;
-        }
-        resample_h(in->data, in->width, y0, rows, &ch, width, dst);
-        if (need_v) {
-            for (int i = 0; i < height; i++)
-                cv.first[i] -= yfirst;
-        }
-        src = dst;
-        src_w = width;
-    }
-    if (need_v) {
-        acc = malloc((size_t)src_w * 3 * sizeof *acc);
-        if (!acc) {
-            st = zb_error(ZB_ERR_NOMEM, "resize: out of memory");
-            goto done;
-        }
-        resample_v(src, src_w, &cv, height, out->data, acc);
-    }
-done:
-    free(tmp);
-    free(acc);
-    coeffs_free(&ch);
-    coeffs_free(&cv);
-    if (st == ZB_OK)
-        return ZB_OK;
-error:
-    zb_image_free(out);
     return st;
 }
 

@@ -55,6 +55,34 @@ static void test_resize_matches_reference(void)
     }
 }
 
+static void test_resize_crop_is_fused_resize_then_crop(void)
+{
+    static const int cases[][8] = {
+        /* in w, h, out w, h, crop left, top, w, h */
+        {500, 375, 341, 256, 58, 16, 224, 224}, {375, 500, 256, 341, 16, 58, 224, 224},
+        {40, 30, 20, 15, -3, -2, 26, 19},       {40, 30, 40, 17, 5, 0, 30, 17},
+        {40, 30, 17, 30, 0, 5, 17, 20},         {40, 30, 40, 30, 3, 4, 10, 10},
+        {9, 7, 50, 60, 45, 55, 10, 10},         {9, 7, 5, 5, 10, 10, 3, 3},
+    };
+    for (size_t s = 0; s < sizeof cases / sizeof cases[0]; s++) {
+        const int *k = cases[s];
+        zb_image in;
+        CHECK(zb_image_alloc("t", k[0], k[1], &in) == ZB_OK);
+        fill_random(&in, s & 1);
+        for (int f = 0; f < ZB_FILTER_COUNT; f++) {
+            zb_image full, want, got;
+            CHECK(zb_image_resize_ref(&in, k[2], k[3], (zb_filter)f, &full) == ZB_OK);
+            CHECK(zb_image_crop(&full, k[4], k[5], k[6], k[7], &want) == ZB_OK);
+            CHECK(zb_image_resize_crop(&in, k[2], k[3], (zb_filter)f, k[4], k[5], k[6], k[7], &got) == ZB_OK);
+            CHECK(got.data && want.data && !memcmp(got.data, want.data, (size_t)k[6] * k[7] * 3));
+            zb_image_free(&full);
+            zb_image_free(&want);
+            zb_image_free(&got);
+        }
+        zb_image_free(&in);
+    }
+}
+
 static void test_resize_constant_image(void)
 {
     /* Normalised weights sum to 1: a flat image stays flat for every filter
@@ -272,6 +300,11 @@ int main(int argc, char **argv)
     if (argc == 5 && !strcmp(argv[1], "jpeg-restart"))
         return helper_jpeg_restart(argv);
     RUN(test_resize_matches_reference);
+    RUN(test_resize_crop_is_fused_resize_then_crop);
+    zb_image_force_scalar = 1; /* the same checks on the portable loops */
+    RUN(test_resize_matches_reference);
+    RUN(test_resize_crop_is_fused_resize_then_crop);
+    zb_image_force_scalar = 0;
     RUN(test_resize_constant_image);
     RUN(test_nearest_picks_centres);
     RUN(test_crop_pads_with_zero);

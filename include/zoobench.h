@@ -83,10 +83,22 @@ zb_npy *zb_npy_new(zb_dtype t, int ndim, const int64_t *shape);
 /* Frees `a` and its data; accepts NULL. */
 void zb_npy_free(zb_npy *a);
 
-/* Element i converted to double / int64 whatever the dtype. */
+/* Element i converted to double / int64 whatever the dtype.  Floats go to
+ * int64 truncated toward zero (NaN -> 0, out of range -> saturated); uint64
+ * above INT64_MAX saturates. */
 double zb_npy_get_f64(const zb_npy *a, int64_t i);
 int64_t zb_npy_get_i64(const zb_npy *a, int64_t i);
 
+/* Converts `a` to `want` (ZB_I64, ZB_F32 or ZB_F64 only) into a new array
+ * *out, freed by the caller.  To int64: float elements must be integers and
+ * uint64 ones must fit, else an error naming `name` and the element.  To
+ * float32: one rounding to nearest, as numpy's astype.  On error *out = NULL. */
+zb_status zb_npy_convert(const char *name, const zb_npy *a, zb_dtype want, zb_npy **out);
+
+/* Convenience: zb_npy_load + an ndim check (ndim < 0: any) + zb_npy_convert
+ * when the file's dtype differs from `want`.  For example int64 predictions:
+ *     zb_npy *p; if (zb_npy_load_as(path, ZB_I64, 2, &p) != ZB_OK) ...  */
+zb_status zb_npy_load_as(const char *path, zb_dtype want, int ndim, zb_npy **out);
 
 /* ---- Images and preprocessing (src/image, src/io/{image,jpeg,png}.c) ----
  *

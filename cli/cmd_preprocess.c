@@ -16,7 +16,7 @@ static void usage(FILE *f)
             "usage: zoobench preprocess --recipe R [options] IMAGE... (-o OUT.npy | --sha256)\n\n"
             "Replay a framework's preprocessing bit for bit (Pillow 9.4, torchvision 0.14,\n"
             "keras-applications 1.0.8) and write the model inputs.\n\n"
-            "recipes: torchvision, keras-caffe, keras-tf, keras-torch, keras-raw,\n"
+            "recipes: torchvision, seed-torchvision, keras-caffe, keras-tf, keras-torch, keras-raw,\n"
             "         seed-keras-caffe, seed-keras-tf, seed-keras-torch\n\n"
             "  --recipe R          preset to start from (required)\n"
             "  --size N            model input side (default 224)\n"

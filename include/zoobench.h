@@ -164,6 +164,8 @@ typedef enum zb_resize_mode {
 typedef enum zb_crop_mode {
     ZB_CROP_TORCHVISION, /* CenterCrop: offsets int(round((h - c) / 2.)), zero padding if smaller */
     ZB_CROP_FLOOR,       /* seed keras crop_center: left = w // 2 - c // 2, zero fill outside */
+    ZB_CROP_ROUND,       /* torchvision <= 0.7 center_crop: int(round((w - c) / 2.)) even when
+                          * negative, PIL crop fills 0 outside (no symmetric padding) */
 } zb_crop_mode;
 
 /* Float conversion of the uint8 RGB crop, each replayed op for op in float32. */
@@ -192,6 +194,8 @@ typedef struct zb_recipe {
 
 /* Fills *r with a named preset for model input side `size` (0: 224):
  *   "torchvision"   Resize(size // 0.875) bilinear, CenterCrop(size), ToTensor, Normalize
+ *   "seed-torchvision"  what produced the seed's published torchvision predictions:
+ *                   Resize(256) whatever the size, 2019 torchvision center_crop, ToTensor, Normalize
  *   "keras-caffe", "keras-tf", "keras-torch", "keras-raw" (img_to_array only):
  *                   load_img(target_size=(size, size)) NEAREST squash, img_to_array, preprocess_input
  *   "seed-keras-caffe", "seed-keras-tf", "seed-keras-torch": the seed's keras script

@@ -76,6 +76,7 @@ zb_status zb_recipe_preset(const char *name, int size, zb_recipe *r)
         zb_norm norm;
     } presets[] = {
         {"torchvision", ZB_RESIZE_SHORTER, ZB_FILTER_BILINEAR, ZB_CROP_TORCHVISION, 0.875, ZB_NORM_TORCHVISION},
+        {"seed-torchvision", ZB_RESIZE_SHORTER, ZB_FILTER_BILINEAR, ZB_CROP_ROUND, 0.0, ZB_NORM_TORCHVISION},
         {"keras-caffe", ZB_RESIZE_SQUASH, ZB_FILTER_NEAREST, ZB_CROP_TORCHVISION, 1.0, ZB_NORM_CAFFE},
         {"keras-tf", ZB_RESIZE_SQUASH, ZB_FILTER_NEAREST, ZB_CROP_TORCHVISION, 1.0, ZB_NORM_TF},
         {"keras-torch", ZB_RESIZE_SQUASH, ZB_FILTER_NEAREST, ZB_CROP_TORCHVISION, 1.0, ZB_NORM_KERAS_TORCH},
@@ -97,21 +98,27 @@ zb_status zb_recipe_preset(const char *name, int size, zb_recipe *r)
         r->crop_mode = presets[i].crop_mode;
         r->norm = presets[i].norm;
         r->crop = size;
+        if (presets[i].crop_pct == 0.0) { /* the seed's Resize(256) whatever the crop */
+            r->crop_pct = (double)size / 256;
+            r->resize_size = 256;
+            return ZB_OK;
+        }
         return zb_recipe_set_crop_pct(r, presets[i].crop_pct);
     }
     return zb_error(ZB_ERR_ARG,
-                    "recipe: unknown recipe '%s' (torchvision, keras-caffe, keras-tf, keras-torch, keras-raw, "
+                    "recipe: unknown recipe '%s' (torchvision, seed-torchvision, keras-caffe, keras-tf, keras-torch, keras-raw, "
                     "seed-keras-caffe, seed-keras-tf, seed-keras-torch)",
                     name);
 }
 
 size_t zb_recipe_output_count(const zb_recipe *r) { return (size_t)r->crop * r->crop * 3; }
 
-/* int(round(d / 2.0)) for d >= 0: Python rounds halves to even. */
+/* int(round(d / 2.0)) in Python 3: halves go to the even neighbour, also
+ * below zero (round(-21.5) == -22). */
 static int round_half_even_div2(int d)
 {
-    int q = d / 2;
-    if (d % 2 && q % 2)
+    int q = d >= 0 ? d / 2 : -((-d + 1) / 2); /* floor(d / 2) */
+    if ((d & 1) && (q & 1))
         q++;
     return q;
 }
@@ -149,6 +156,9 @@ zb_status zb_recipe_apply_u8(const zb_recipe *r, const zb_image *in, zb_image *o
     if (r->crop_mode == ZB_CROP_FLOOR) {
         left = (int)(nw / 2) - c / 2;
         top = (int)(nh / 2) - c / 2;
+    } else if (r->crop_mode == ZB_CROP_ROUND) {
+        left = round_half_even_div2((int)nw - c);
+        top = round_half_even_div2((int)nh - c);
     } else {
         /* Padding keeps the image centred; offsets are then relative to the padded image. */
         int pl = c > nw ? (c - (int)nw) / 2 : 0;

@@ -297,6 +297,20 @@ def expected(recipe, size, paths):
         u8 = np.stack([np.asarray(i) for i in imgs])
         fl = torch.stack([norm(i) for i in imgs]).numpy()
         return u8, fl
+    if recipe == "seed-torchvision":
+        # The seed's 2019 script (commit dea0706) on 2019 torchvision: Resize(256) for
+        # every model, then center_crop as torchvision <= 0.7 wrote it: offsets
+        # int(round((h - th) / 2.)) even when negative, PIL crop zero-fills.
+        _, norm = tv_pipeline(size)
+        imgs = []
+        for p in paths:
+            img = T.Resize(256)(pil_rgb(p))
+            w, h = img.size
+            i, j = int(round((h - size) / 2.)), int(round((w - size) / 2.))
+            imgs.append(img.crop((j, i, j + size, i + size)))
+        u8 = np.stack([np.asarray(i) for i in imgs])
+        fl = torch.stack([norm(i) for i in imgs]).numpy()
+        return u8, fl
     if recipe.startswith("keras-"):
         mode = recipe[len("keras-"):]
         u8 = np.stack([np.asarray(keras_load_img(p, size)) for p in paths])
@@ -563,10 +577,12 @@ def main():
     timed(check_resize, small + REAL[:2], targets)
     corpus = gen + REAL
     timed(check_recipes, corpus, [("torchvision", 224), ("torchvision", 299), ("keras-caffe", 224), ("keras-tf", 299),
-                                  ("keras-torch", 224), ("keras-raw", 331), ("seed-keras-tf", 299)])
+                                  ("keras-torch", 224), ("keras-raw", 331), ("seed-keras-tf", 299),
+                                  ("seed-torchvision", 299)])
     # Same geometry as seed-keras-tf, other normalizations: a third of the corpus
     # unless --full (check_all_values covers every normalized value anyway).
-    timed(check_recipes, corpus if FULL else corpus[::3], [("seed-keras-caffe", 224), ("seed-keras-torch", 224)])
+    timed(check_recipes, corpus if FULL else corpus[::3], [("seed-keras-caffe", 224), ("seed-keras-torch", 224),
+                                                            ("seed-torchvision", 224)])
     timed(check_all_values)
     timed(check_ablations, corpus[::4])
     timed(check_bad_inputs, gen)

@@ -161,6 +161,18 @@ static void test_recipe_sizes(void)
     zb_image_free(&resized);
     zb_image_free(&crop);
     zb_image_free(&out);
+
+    /* seed-torchvision 299: Resize(256) -> 341x256, offsets round(21) = 21 and
+     * round(-21.5) = -22 (Python 3 rounds halves to even, below zero too). */
+    CHECK(zb_recipe_preset("seed-torchvision", 299, &r) == ZB_OK);
+    CHECK_EQ_INT(r.resize_size, 256);
+    CHECK(zb_recipe_apply_u8(&r, &in, &out) == ZB_OK);
+    CHECK(zb_image_resize(&in, 341, 256, ZB_FILTER_BILINEAR, &resized) == ZB_OK);
+    CHECK(zb_image_crop(&resized, 21, -22, 299, 299, &crop) == ZB_OK);
+    CHECK(!memcmp(out.data, crop.data, 299 * 299 * 3));
+    zb_image_free(&resized);
+    zb_image_free(&crop);
+    zb_image_free(&out);
     zb_image_free(&in);
 }
 

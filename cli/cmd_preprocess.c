@@ -161,17 +161,9 @@ int cmd_preprocess(int argc, char **argv)
         io_err = 1;
     for (int i = optind; i < argc && !io_err; i++) {
         const char *path = argv[i];
-        zb_image im = {0}, crop = {0};
-        zb_status st = zb_image_decode_file(path, &im);
-        if (st != ZB_OK) {
+        zb_image crop;
+        if (zb_recipe_decode_u8(&r, path, &crop) != ZB_OK) {
             cli_fail_lib();
-            failed++;
-            continue;
-        }
-        st = zb_recipe_apply_u8(&r, &im, &crop);
-        zb_image_free(&im);
-        if (st != ZB_OK) {
-            cli_fail("%s: %s", path, zb_last_error());
             failed++;
             continue;
         }

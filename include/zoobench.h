@@ -219,6 +219,10 @@ size_t zb_recipe_output_count(const zb_recipe *r);
  * before normalization.  *out is new on success. */
 zb_status zb_recipe_apply_u8(const zb_recipe *r, const zb_image *in, zb_image *out);
 
+/* Decode `path` + zb_recipe_apply_u8, decoding only the part of a JPEG the
+ * crop reads (same bytes as the full path, less work).  Errors name `path`. */
+zb_status zb_recipe_decode_u8(const zb_recipe *r, const char *path, zb_image *out);
+
 /* Normalizes a (crop, crop, 3) uint8 image into `out` (output_count floats)
  * in the requested layout; BGR order for ZB_NORM_CAFFE. */
 void zb_recipe_normalize(const zb_recipe *r, const zb_image *crop, zb_layout layout, float *out);

@@ -552,6 +552,15 @@ def check_truncation(good):
                 fail(f"damaged {os.path.basename(p)} variant {c}: Pillow decodes, zoobench: {r.stdout.strip()}")
             elif want is not None and not np.array_equal(read_raw(out), want):
                 fail(f"damaged {os.path.basename(p)} variant {c}: pixels differ")
+            # The recipe path decodes only what the crop reads: same verdict, same bytes.
+            r2 = zoobench(["--recipe", "torchvision", "--size", "64", "--uint8", "-o", os.path.join(WORK, "cut.npy"), t],
+                          check=False)
+            if (r2.returncode == 0) != (want is not None):
+                fail(f"damaged {os.path.basename(p)} variant {c}: recipe path verdict differs: {r2.stderr.strip()}")
+            elif want is not None:
+                geo, _ = tv_pipeline(64)
+                if not np.array_equal(np.load(os.path.join(WORK, "cut.npy"))[0], np.asarray(geo(Image.fromarray(want)))):
+                    fail(f"damaged {os.path.basename(p)} variant {c}: recipe path pixels differ")
             n += 1
             accepted += want is not None
     print(f"truncation/corruption: {n} damaged files ({accepted} that Pillow decodes), same accept/reject "

@@ -440,6 +440,8 @@ def check_ablations(paths):
         (["--recipe", "torchvision", "--size", "299", "--interpolation", "bicubic"], 299, 0.875, Image.BICUBIC),
         (["--recipe", "torchvision", "--size", "128", "--crop-pct", "0.9", "--interpolation", "lanczos"], 128, 0.9, Image.LANCZOS),
         (["--recipe", "torchvision", "--size", "64", "--interpolation", "nearest"], 64, 0.875, Image.NEAREST),
+        (["--recipe", "torchvision", "--size", "100", "--interpolation", "box"], 100, 0.875, Image.BOX),
+        (["--recipe", "torchvision", "--size", "160", "--interpolation", "hamming"], 160, 0.875, Image.HAMMING),
     ]
     for args, size, pct, interp in cases:
         geo, _ = tv_pipeline(size, pct, interp)
@@ -459,7 +461,15 @@ def check_ablations(paths):
     zoobench(["--recipe", "torchvision", "--resize", "squash", "--uint8", "-o", out] + paths)
     if not np.array_equal(np.load(out), np.stack(want)):
         fail("ablation --resize squash")
-    print(f"ablations: {len(cases) + 1} flag combinations compared")
+    # keras load_img(target_size, interpolation=F) for every other filter.
+    for name, f in FILTERS.items():
+        if name == "nearest":
+            continue
+        want = np.stack([np.asarray(pil_rgb(p).resize((131, 131), f)) for p in paths])
+        zoobench(["--recipe", "keras-raw", "--size", "131", "--interpolation", name, "--uint8", "-o", out] + paths)
+        if not np.array_equal(np.load(out), want):
+            fail(f"ablation keras-raw --interpolation {name}")
+    print(f"ablations: {len(cases) + 1 + len(FILTERS) - 1} flag combinations compared")
 
 
 def check_bad_inputs(good):

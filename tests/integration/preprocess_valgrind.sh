@@ -31,3 +31,8 @@ for recipe in torchvision keras-tf seed-keras-caffe; do
     [ "$out" = "error: $T/cut.jpg: image file is truncated" ] || die "$recipe: unexpected output: $out"
 done
 echo "valgrind clean: 3 recipes x 7 files"
+# Nothing decodable: one error line, exit 1, and no output file.
+expect_error "$ZB" preprocess --recipe torchvision -o "$T/none.npy" "$T/cut.jpg"
+[ ! -e "$T/none.npy" ] || die "an output file was written although no image succeeded"
+ls "$T" | grep -q '\.tmp\.' && die "temporary file left behind"
+echo "no output when every image fails"

@@ -29,20 +29,35 @@ zb_status zb_dw_prepare(zb_dw *d, const zb_dw_geom *g, const float *w, const zb_
     const int oc = g->c * g->dm;
     d->g = *g;
     d->w = malloc((size_t)g->kh * g->kw * oc * sizeof *d->w);
-    if (epi) {
-        d->bias = dup(epi->bias, oc);
-        d->scale = dup(epi->scale, oc);
-        d->shift = dup(epi->shift, oc);
-        d->act = epi->act;
-    }
-    if (!d->w || (epi && ((epi->bias && !d->bias) || (epi->scale && !d->scale) || (epi->shift && !d->shift)))) {
-        zb_dw_free(d);
+    if (!d->w)
         return zb_error(ZB_ERR_NOMEM, "depthwise: out of memory packing weights");
+    zb_status st = zb_dw_set_epi(d, epi);
+    if (st != ZB_OK) {
+        zb_dw_free(d);
+        return st;
     }
     /* canonical (oc, 1, kh, kw) -> (kh, kw, oc) */
     for (int o = 0; o < oc; o++)
         for (int t = 0; t < g->kh * g->kw; t++)
             d->w[(size_t)t * oc + o] = w[(size_t)o * g->kh * g->kw + t];
+    return ZB_OK;
+}
+
+zb_status zb_dw_set_epi(zb_dw *d, const zb_epi *epi)
+{
+    const int oc = d->g.c * d->g.dm;
+    free(d->bias);
+    free(d->scale);
+    free(d->shift);
+    d->bias = d->scale = d->shift = NULL;
+    d->act = epi ? epi->act : ZB_EPI_NONE;
+    if (!epi)
+        return ZB_OK;
+    d->bias = dup(epi->bias, oc);
+    d->scale = dup(epi->scale, oc);
+    d->shift = dup(epi->shift, oc);
+    if ((epi->bias && !d->bias) || (epi->scale && !d->scale) || (epi->shift && !d->shift))
+        return zb_error(ZB_ERR_NOMEM, "depthwise: out of memory for the epilogue");
     return ZB_OK;
 }
 

@@ -96,6 +96,10 @@ int zb_gemm_kc(int k);
  * p with zb_gemm_b_free; on error p holds nothing to free. */
 zb_status zb_gemm_pack(zb_gemm_b *p, int k, int n, const float *b, ptrdiff_t sk, ptrdiff_t sn, const zb_epi *epi);
 
+/* Replaces the epilogue (copies the arrays; NULL: none), e.g. after a
+ * batchnorm was fused into the layer.  On error the epilogue is none. */
+zb_status zb_gemm_set_epi(zb_gemm_b *p, const zb_epi *epi);
+
 /* Frees what zb_gemm_pack allocated; accepts NULL and a zeroed struct. */
 void zb_gemm_b_free(zb_gemm_b *p);
 
@@ -141,6 +145,8 @@ typedef struct zb_conv {
  * free. */
 zb_status zb_conv_prepare(zb_conv *cv, const zb_conv_geom *g, const float *w, const zb_epi *epi);
 void zb_conv_free(zb_conv *cv);
+/* Replaces the epilogue (oc floats each, copied). */
+zb_status zb_conv_set_epi(zb_conv *cv, const zb_epi *epi);
 
 /* y (n, oh, ow, oc) = conv(x (n, ih, iw, ic)). */
 void zb_conv_run(const zb_conv *cv, zb_threadpool *tp, const float *x, float *y, int n);
@@ -172,6 +178,8 @@ typedef struct zb_dw {
 /* w canonical (c * dm, 1, kh, kw).  Free with zb_dw_free. */
 zb_status zb_dw_prepare(zb_dw *d, const zb_dw_geom *g, const float *w, const zb_epi *epi);
 void zb_dw_free(zb_dw *d);
+/* Replaces the epilogue (c * dm floats each, copied). */
+zb_status zb_dw_set_epi(zb_dw *d, const zb_epi *epi);
 
 /* Output rows [r0, r1) of the batch, row r = (image r / oh, oy r % oh). */
 void zb_dw_rows(const zb_dw *d, const float *x, float *y, int64_t r0, int64_t r1);

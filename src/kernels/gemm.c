@@ -54,6 +54,31 @@ static float *copy_padded(const float *v, int n, int np)
     return p;
 }
 
+static void free_epi(zb_gemm_b *p)
+{
+    free(p->bias);
+    free(p->scale);
+    free(p->shift);
+    p->bias = p->scale = p->shift = NULL;
+    p->act = ZB_EPI_NONE;
+}
+
+zb_status zb_gemm_set_epi(zb_gemm_b *p, const zb_epi *epi)
+{
+    free_epi(p);
+    if (!epi)
+        return ZB_OK;
+    p->bias = copy_padded(epi->bias, p->n, p->np);
+    p->scale = copy_padded(epi->scale, p->n, p->np);
+    p->shift = copy_padded(epi->shift, p->n, p->np);
+    p->act = epi->act;
+    if ((epi->bias && !p->bias) || (epi->scale && !p->scale) || (epi->shift && !p->shift)) {
+        free_epi(p);
+        return zb_error(ZB_ERR_NOMEM, "gemm: out of memory for the epilogue of %d columns", p->n);
+    }
+    return ZB_OK;
+}
+
 zb_status zb_gemm_pack(zb_gemm_b *p, int k, int n, const float *b, ptrdiff_t sk, ptrdiff_t sn, const zb_epi *epi)
 {
     memset(p, 0, sizeof *p);
@@ -62,15 +87,12 @@ zb_status zb_gemm_pack(zb_gemm_b *p, int k, int n, const float *b, ptrdiff_t sk,
     const int np = (n + NR - 1) / NR, kc = zb_gemm_kc(k);
     p->k = k, p->n = n, p->kc = kc, p->np = np;
     p->w = aligned_alloc(64, ((size_t)k * np * NR * sizeof(float) + 63) & ~(size_t)63);
-    if (epi) {
-        p->bias = copy_padded(epi->bias, n, np);
-        p->scale = copy_padded(epi->scale, n, np);
-        p->shift = copy_padded(epi->shift, n, np);
-        p->act = epi->act;
-    }
-    if (!p->w || (epi && ((epi->bias && !p->bias) || (epi->scale && !p->scale) || (epi->shift && !p->shift)))) {
-        zb_gemm_b_free(p);
+    if (!p->w)
         return zb_error(ZB_ERR_NOMEM, "gemm: out of memory packing %d x %d weights", k, n);
+    zb_status st = zb_gemm_set_epi(p, epi);
+    if (st != ZB_OK) {
+        zb_gemm_b_free(p);
+        return st;
     }
     for (int k0 = 0; k0 < k; k0 += kc) {
         const int kb = k - k0 < kc ? k - k0 : kc;
@@ -313,14 +335,7 @@ zb_status zb_conv_prepare(zb_conv *cv, const zb_conv_geom *g, const float *w, co
                     for (int kx = 0; kx < g->kw; kx++)
                         bt[(size_t)((ky * g->kw + kx) * cig + ci) * cog + co] =
                             w[((((size_t)gi * cog + co) * cig + ci) * g->kh + ky) * g->kw + kx];
-        zb_epi e = {0};
-        if (epi) {
-            e.act = epi->act;
-            e.bias = epi->bias ? epi->bias + gi * cog : NULL;
-            e.scale = epi->scale ? epi->scale + gi * cog : NULL;
-            e.shift = epi->shift ? epi->shift + gi * cog : NULL;
-        }
-        zb_status st = zb_gemm_pack(&cv->b[gi], k, cog, bt, cog, 1, epi ? &e : NULL);
+        zb_status st = zb_gemm_pack(&cv->b[gi], k, cog, bt, cog, 1, NULL);
         if (st != ZB_OK) {
             free(bt);
             zb_conv_free(cv);
@@ -328,6 +343,27 @@ zb_status zb_conv_prepare(zb_conv *cv, const zb_conv_geom *g, const float *w, co
         }
     }
     free(bt);
+    zb_status st = zb_conv_set_epi(cv, epi);
+    if (st != ZB_OK)
+        zb_conv_free(cv);
+    return st;
+}
+
+zb_status zb_conv_set_epi(zb_conv *cv, const zb_epi *epi)
+{
+    const int cog = cv->g.oc / cv->g.groups;
+    for (int gi = 0; gi < cv->g.groups; gi++) {
+        zb_epi e = {0};
+        if (epi) {
+            e.act = epi->act;
+            e.bias = epi->bias ? epi->bias + gi * cog : NULL;
+            e.scale = epi->scale ? epi->scale + gi * cog : NULL;
+            e.shift = epi->shift ? epi->shift + gi * cog : NULL;
+        }
+        zb_status st = zb_gemm_set_epi(&cv->b[gi], epi ? &e : NULL);
+        if (st != ZB_OK)
+            return st;
+    }
     return ZB_OK;
 }
 

@@ -85,6 +85,13 @@ static void check_conv(int n, int ih, int iw, int ic, int oc, int kh, int kw, in
     zb_conv_run(&cv, tp, x, y1, n);
     bad += memcmp(y1, y, ny * sizeof *y) != 0;
     zb_threadpool_free(tp);
+    /* epilogue set after packing */
+    zb_conv cv2;
+    CHECK(zb_conv_prepare(&cv2, &g, w, NULL) == ZB_OK);
+    CHECK(zb_conv_set_epi(&cv2, &e) == ZB_OK);
+    zb_conv_run(&cv2, NULL, x, y1, n);
+    bad += memcmp(y1, y, ny * sizeof *y) != 0;
+    zb_conv_free(&cv2);
     CHECK_EQ_INT(bad, 0);
     zb_conv_free(&cv);
     free(x), free(w), free(bias), free(scale), free(shift), free(y), free(r), free(y1);
@@ -169,6 +176,12 @@ static void check_dw(int n, int ih, int iw, int c, int dm, int k, int s, int d, 
     zb_dw_run(&dw, tp, x, y1, n);
     bad += memcmp(y1, y, ny * sizeof *y) != 0;
     zb_threadpool_free(tp);
+    zb_dw dw2;
+    CHECK(zb_dw_prepare(&dw2, &g, w, NULL) == ZB_OK);
+    CHECK(zb_dw_set_epi(&dw2, &e) == ZB_OK);
+    zb_dw_run(&dw2, NULL, x, y1, n);
+    bad += memcmp(y1, y, ny * sizeof *y) != 0;
+    zb_dw_free(&dw2);
     CHECK_EQ_INT(bad, 0);
     if (bad_ref || bad_bits || bad)
         fprintf(stderr, "  dw n%d %dx%dx%d dm%d k%d s%d d%d\n", n, ih, iw, c, dm, k, s, d);

@@ -109,6 +109,13 @@ static void test_row_invariance(void)
         zb_gemm(&pb, NULL, mm, a, k, c1, n);
         CHECK(!memcmp(c0, c1, (size_t)mm * n * sizeof *c0));
     }
+    /* an epilogue set after packing (a fused batchnorm) acts the same */
+    zb_gemm_b pb2;
+    CHECK(zb_gemm_pack(&pb2, k, n, b, n, 1, NULL) == ZB_OK);
+    CHECK(zb_gemm_set_epi(&pb2, &e) == ZB_OK);
+    zb_gemm(&pb2, NULL, m, a, k, c1, n);
+    CHECK(!memcmp(c0, c1, (size_t)m * n * sizeof *c0));
+    zb_gemm_b_free(&pb2);
     /* thread counts (tile shapes change with them) */
     for (int t = 1; t <= 4; t++) {
         zb_threadpool *tp = NULL;

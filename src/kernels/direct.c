@@ -145,9 +145,9 @@ void zb_avgpool_rows(const zb_pool_geom *g, const float *x, float *y, int64_t r0
     (zb_cpu_fast() ? zb_x86_avgpool_rows : zb_avgpool_ref)(g, x, y, r0, r1);
 }
 
-void zb_global_avgpool(int hw, int c, const float *x, float *y, int64_t n0, int64_t n1)
+void zb_global_avgpool_images(int hw, int c, const float *x, float *y, int64_t n0, int64_t n1)
 {
-    (zb_cpu_fast() ? zb_x86_global_avgpool : zb_global_avgpool_ref)(hw, c, x, y, n0, n1);
+    (zb_cpu_fast() ? zb_x86_global_avgpool : zb_global_avgpool_images_ref)(hw, c, x, y, n0, n1);
 }
 
 void zb_ew_affine(int64_t npix, int c, const float *x, float *y, const zb_epi *e)

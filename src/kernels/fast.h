@@ -206,11 +206,11 @@ typedef struct zb_pool_geom {
 void zb_maxpool_rows(const zb_pool_geom *g, const float *x, float *y, int64_t r0, int64_t r1);
 void zb_avgpool_rows(const zb_pool_geom *g, const float *x, float *y, int64_t r0, int64_t r1);
 /* Images [n0, n1): y (c) = mean over (ih * iw) pixels in order. */
-void zb_global_avgpool(int hw, int c, const float *x, float *y, int64_t n0, int64_t n1);
+void zb_global_avgpool_images(int hw, int c, const float *x, float *y, int64_t n0, int64_t n1);
 
 void zb_maxpool_ref(const zb_pool_geom *g, const float *x, float *y, int64_t r0, int64_t r1);
 void zb_avgpool_ref(const zb_pool_geom *g, const float *x, float *y, int64_t r0, int64_t r1);
-void zb_global_avgpool_ref(int hw, int c, const float *x, float *y, int64_t n0, int64_t n1);
+void zb_global_avgpool_images_ref(int hw, int c, const float *x, float *y, int64_t n0, int64_t n1);
 
 /* ---- element-wise, NHWC (npix pixels of c channels) ------------------------ */
 

@@ -53,8 +53,8 @@ static void test_pool(void)
     for (int c = 1; c < 40; c += 7) {
         float *x = rand_buf((size_t)3 * 49 * c), *y = malloc((size_t)3 * c * sizeof *y);
         float *r = malloc((size_t)3 * c * sizeof *r);
-        zb_global_avgpool(49, c, x, y, 0, 3);
-        zb_global_avgpool_ref(49, c, x, r, 0, 3);
+        zb_global_avgpool_images(49, c, x, y, 0, 3);
+        zb_global_avgpool_images_ref(49, c, x, r, 0, 3);
         CHECK(!memcmp(y, r, (size_t)3 * c * sizeof *y));
         free(x), free(y), free(r);
     }

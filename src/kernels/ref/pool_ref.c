@@ -59,7 +59,7 @@ void zb_avgpool_ref(const zb_pool_geom *g, const float *x, float *y, int64_t r0,
     }
 }
 
-void zb_global_avgpool_ref(int hw, int c, const float *x, float *y, int64_t n0, int64_t n1)
+void zb_global_avgpool_images_ref(int hw, int c, const float *x, float *y, int64_t n0, int64_t n1)
 {
     for (int64_t n = n0; n < n1; n++) {
         const float *xn = x + n * hw * c;

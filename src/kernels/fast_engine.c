@@ -160,7 +160,7 @@ static void avgpool_run(const zb_kdesc *d, const float *const *xs, float *y, int
 
 static void gap_run(const zb_kdesc *d, const float *const *xs, float *y, int64_t r0, int64_t r1)
 {
-    zb_global_avgpool(d->ih * d->iw, d->oc, xs[0], y, r0, r1);
+    zb_global_avgpool_images(d->ih * d->iw, d->oc, xs[0], y, r0, r1);
 }
 
 static void affine_run(const zb_kdesc *d, const float *const *xs, float *y, int64_t r0, int64_t r1)

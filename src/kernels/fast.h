@@ -36,12 +36,18 @@
  * environment does not say ZB_KERNELS=ref.  Decided once per process. */
 int zb_cpu_fast(void);
 
-/* "avx2+fma" or "reference": which kernel family zb_cpu_fast() chose. */
+/* 1 when, in addition, the GEMM may use its AVX-512F microkernel (the CPU and
+ * OS support it and ZB_KERNELS is not "avx2" or "ref").  It computes the same
+ * FMA chain per output, so results are the same bits either way. */
+int zb_cpu_avx512(void);
+
+/* "avx512+fma", "avx2+fma" or "reference": the kernel family in use. */
 const char *zb_cpu_kernels_name(void);
 
 /* Measured fp32 FMA peak of this machine in GFLOP/s (2 flops per FMA lane),
  * using `nthreads` threads each running independent FMA chains for about
- * `seconds`.  0 when the AVX2/FMA kernels cannot run. */
+ * `seconds`, at the vector width the GEMM uses (zmm with zb_cpu_avx512(),
+ * else ymm).  0 when the AVX2/FMA kernels cannot run. */
 double zb_fma_peak_gflops(int nthreads, double seconds);
 
 /* ---- epilogue -------------------------------------------------------------- */

@@ -208,6 +208,7 @@ static void gemm_tile(const zb_gemm_b *b, const a_src *s, int64_t m0, int64_t m1
     _Alignas(64) float abuf[MR * ZB_KC_MAX];
     _Alignas(64) float ctmp[MR * NR];
     const ukernel_fn uk = ukernel();
+    const int wide = zb_cpu_avx512();
     const int has_epi = b->bias || b->scale || b->act != ZB_EPI_NONE;
     for (int k0 = 0; k0 < b->k; k0 += b->kc) {
         const int kb = b->k - k0 < b->kc ? b->k - k0 : b->kc;
@@ -219,6 +220,16 @@ static void gemm_tile(const zb_gemm_b *b, const a_src *s, int64_t m0, int64_t m1
             a_rows(s, m, mr, k0, kb, abuf, rows);
             for (int p = p0; p < p1; p++) {
                 const int nr = b->n - p * NR < NR ? b->n - p * NR : NR;
+                if (wide && mr == MR && p + 1 < p1 && b->n - p * NR >= 2 * NR) {
+                    /* two full panels at once: the same chain per element */
+                    zb_epi e = {b->bias ? b->bias + p * NR : NULL, b->scale ? b->scale + p * NR : NULL,
+                                b->shift ? b->shift + p * NR : NULL, b->act};
+                    const float *bp = bw + (size_t)p * kb * NR;
+                    zb_x86_gemm_6x32_avx512(kb, rows, bp, bp + (size_t)kb * NR, c + m * ldc + p * NR, ldc, !first,
+                                            last && has_epi ? &e : NULL);
+                    p++;
+                    continue;
+                }
                 zb_epi e = {b->bias ? b->bias + p * NR : NULL, b->scale ? b->scale + p * NR : NULL,
                             b->shift ? b->shift + p * NR : NULL, b->act};
                 const zb_epi *ep = last && has_epi ? &e : NULL;

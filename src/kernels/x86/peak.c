@@ -1,5 +1,6 @@
-/* fp32 FMA peak: each thread runs 12 independent ymm FMA chains (more than
- * latency x throughput = 4 x 2 on Zen3), so the FMA units are the limit. */
+/* fp32 FMA peak: each thread runs 12 independent ymm (or zmm, where the GEMM
+ * uses AVX-512) FMA chains, more than latency x throughput = 4 x 2, so the
+ * FMA units are the limit. */
 #include <immintrin.h>
 #include <pthread.h>
 #include <stdlib.h>
@@ -15,6 +16,10 @@ typedef struct peak_arg {
 static void *fma_loop(void *p)
 {
     peak_arg *a = p;
+    if (zb_cpu_avx512()) {
+        a->sink = zb_x86_fma_loop_avx512(a->iters);
+        return NULL;
+    }
     __m256 c[12];
     const __m256 x = _mm256_set1_ps(0.999999f), y = _mm256_set1_ps(1e-7f);
     for (int i = 0; i < 12; i++)
@@ -62,7 +67,8 @@ static double run(int nthreads, long iters)
     for (int i = 1; i <= started; i++)
         pthread_join(th[i], NULL);
     double dt = now() - t0;
-    return (double)(started + 1) * (double)iters * 12 * 16 / dt * 1e-9;
+    const double flops_per_iter = 12.0 * (zb_cpu_avx512() ? 32 : 16);
+    return (double)(started + 1) * (double)iters * flops_per_iter / dt * 1e-9;
 }
 
 /* The best of a few short runs: on a shared machine the best is the closest

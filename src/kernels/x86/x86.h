@@ -23,6 +23,12 @@ enum { ZB_KC_MAX = 512 };
 void zb_x86_gemm_6x16(int kc, const float *const *a, const float *b, float *c, ptrdiff_t ldc, int accumulate,
                       const zb_epi *e);
 
+/* The same for two adjacent B panels (32 columns), AVX-512F: call only when
+ * zb_cpu_avx512(). */
+void zb_x86_gemm_6x32_avx512(int kc, const float *const *a, const float *b0, const float *b1, float *c,
+                             ptrdiff_t ldc, int accumulate, const zb_epi *e);
+float zb_x86_fma_loop_avx512(long iters);
+
 void zb_x86_dw_rows(const zb_dw *d, const float *x, float *y, int64_t r0, int64_t r1);
 void zb_x86_maxpool_rows(const zb_pool_geom *g, const float *x, float *y, int64_t r0, int64_t r1);
 void zb_x86_avgpool_rows(const zb_pool_geom *g, const float *x, float *y, int64_t r0, int64_t r1);

@@ -201,53 +201,88 @@ static void a_rows(const a_src *s, int64_t m, int mr, int k0, int kb, float *buf
         rows[i] = rows[mr - 1];
 }
 
-/* Output rows [m0, m1) x panels [p0, p1) of C (columns from c). */
-static void gemm_tile(const zb_gemm_b *b, const a_src *s, int64_t m0, int64_t m1, int p0, int p1, float *c,
-                      ptrdiff_t ldc)
+/* One 6x16 block of C at panel p, or with `wide` (AVX-512) and two full
+ * panels p, p + 1 < p1 a 6x32 one; returns the panels done.  Edge blocks go
+ * through a scratch tile so the same microkernel computes them. */
+static inline int block(const zb_gemm_b *b, ukernel_fn uk, int wide, const float *const *rows, int mr, int p, int p1,
+                         const float *bw, int kb, int first, const zb_epi *epi_base, float *cp, ptrdiff_t ldc)
 {
-    _Alignas(64) float abuf[MR * ZB_KC_MAX];
+    const int nr = b->n - p * NR < NR ? b->n - p * NR : NR;
+    zb_epi e, *ep = NULL;
+    if (epi_base) {
+        e = (zb_epi){b->bias ? b->bias + p * NR : NULL, b->scale ? b->scale + p * NR : NULL,
+                     b->shift ? b->shift + p * NR : NULL, b->act};
+        ep = &e;
+    }
+    const float *bp = bw + (size_t)p * kb * NR;
+    if (wide && p + 1 < p1 && b->n - p * NR >= 2 * NR) {
+        if (mr == MR) {
+            zb_x86_gemm_6x32_avx512(kb, rows, bp, bp + (size_t)kb * NR, cp, ldc, !first, ep);
+            return 2;
+        }
+        _Alignas(64) float wtmp[MR * 2 * NR];
+        if (!first)
+            for (int i = 0; i < mr; i++)
+                memcpy(wtmp + i * 2 * NR, cp + i * ldc, 2 * NR * sizeof *wtmp);
+        zb_x86_gemm_6x32_avx512(kb, rows, bp, bp + (size_t)kb * NR, wtmp, 2 * NR, !first, ep);
+        for (int i = 0; i < mr; i++)
+            memcpy(cp + i * ldc, wtmp + i * 2 * NR, 2 * NR * sizeof *wtmp);
+        return 2;
+    }
+    if (mr == MR && nr == NR) {
+        uk(kb, rows, bp, cp, ldc, !first, ep);
+        return 1;
+    }
     _Alignas(64) float ctmp[MR * NR];
+    if (!first)
+        for (int i = 0; i < mr; i++)
+            memcpy(ctmp + i * NR, cp + i * ldc, (size_t)nr * sizeof *ctmp);
+    uk(kb, rows, bp, ctmp, NR, !first, ep);
+    for (int i = 0; i < mr; i++)
+        memcpy(cp + i * ldc, ctmp + i * NR, (size_t)nr * sizeof *ctmp);
+    return 1;
+}
+
+/* Output rows [m0, m1) (at most ZB_MT_MAX) x panels [p0, p1) of C.  All the
+ * tile's A row panels of a K block are packed first (L2), then each B panel
+ * (L1) meets every row panel. */
+static void gemm_block(const zb_gemm_b *b, const a_src *s, int64_t m0, int64_t m1, int p0, int p1, float *c,
+                       ptrdiff_t ldc)
+{
+    _Alignas(64) float abuf[ZB_MT_MAX * ZB_KC_MAX];   /* (row panels, 6, kb) */
+    const float *rows[ZB_MT_MAX / MR][MR];
     const ukernel_fn uk = ukernel();
     const int wide = zb_cpu_avx512();
     const int has_epi = b->bias || b->scale || b->act != ZB_EPI_NONE;
+    const int n_rp = (int)((m1 - m0 + MR - 1) / MR);
+    const zb_epi dummy = {0};
     for (int k0 = 0; k0 < b->k; k0 += b->kc) {
         const int kb = b->k - k0 < b->kc ? b->k - k0 : b->kc;
         const int first = k0 == 0, last = k0 + kb == b->k;
         const float *bw = b->w + (size_t)k0 * b->np * NR;
-        for (int64_t m = m0; m < m1; m += MR) {
-            const int mr = m1 - m < MR ? (int)(m1 - m) : MR;
-            const float *rows[MR];
-            a_rows(s, m, mr, k0, kb, abuf, rows);
-            for (int p = p0; p < p1; p++) {
-                const int nr = b->n - p * NR < NR ? b->n - p * NR : NR;
-                if (wide && mr == MR && p + 1 < p1 && b->n - p * NR >= 2 * NR) {
-                    /* two full panels at once: the same chain per element */
-                    zb_epi e = {b->bias ? b->bias + p * NR : NULL, b->scale ? b->scale + p * NR : NULL,
-                                b->shift ? b->shift + p * NR : NULL, b->act};
-                    const float *bp = bw + (size_t)p * kb * NR;
-                    zb_x86_gemm_6x32_avx512(kb, rows, bp, bp + (size_t)kb * NR, c + m * ldc + p * NR, ldc, !first,
-                                            last && has_epi ? &e : NULL);
-                    p++;
-                    continue;
-                }
-                zb_epi e = {b->bias ? b->bias + p * NR : NULL, b->scale ? b->scale + p * NR : NULL,
-                            b->shift ? b->shift + p * NR : NULL, b->act};
-                const zb_epi *ep = last && has_epi ? &e : NULL;
-                const float *bp = bw + (size_t)p * kb * NR;
-                float *cp = c + m * ldc + p * NR;
-                if (mr == MR && nr == NR) {
-                    uk(kb, rows, bp, cp, ldc, !first, ep);
-                    continue;
-                }
-                if (!first)
-                    for (int i = 0; i < mr; i++)
-                        memcpy(ctmp + i * NR, cp + i * ldc, (size_t)nr * sizeof *ctmp);
-                uk(kb, rows, bp, ctmp, NR, !first, ep);
-                for (int i = 0; i < mr; i++)
-                    memcpy(cp + i * ldc, ctmp + i * NR, (size_t)nr * sizeof *ctmp);
+        for (int rp = 0; rp < n_rp; rp++) {
+            const int64_t m = m0 + (int64_t)rp * MR;
+            a_rows(s, m, m1 - m < MR ? (int)(m1 - m) : MR, k0, kb, abuf + (size_t)rp * MR * kb, rows[rp]);
+        }
+        const int step = wide ? 2 : 1;
+        for (int p = p0; p < p1; p += step) {
+            const int pe = p + step < p1 ? p + step : p1;   /* this step's panels [p, pe) */
+            for (int rp = 0; rp < n_rp; rp++) {
+                const int64_t m = m0 + (int64_t)rp * MR;
+                const int mr = m1 - m < MR ? (int)(m1 - m) : MR;
+                for (int q = p; q < pe;)
+                    q += block(b, uk, wide, rows[rp], mr, q, pe, bw, kb, first, last && has_epi ? &dummy : NULL,
+                               c + m * ldc + q * NR, ldc);
             }
         }
     }
+}
+
+static void gemm_tile(const zb_gemm_b *b, const a_src *s, int64_t m0, int64_t m1, int p0, int p1, float *c,
+                      ptrdiff_t ldc)
+{
+    for (int64_t m = m0; m < m1; m += ZB_MT_MAX)
+        gemm_block(b, s, m, m1 - m < ZB_MT_MAX ? m1 : m + ZB_MT_MAX, p0, p1, c, ldc);
 }
 
 /* ---- tiling over threads ---------------------------------------------------- */
@@ -262,24 +297,25 @@ typedef struct tiles {
     int pt, n_pt;   /* panels per tile, tiles across N */
 } tiles;
 
-/* Tile sizes may depend on the thread count: no result depends on them. */
+/* Tile sizes may depend on the thread count: no result depends on them.
+ * Few rows (small batch, late layers): split columns first, since every row
+ * tile streams its columns' weights again. */
 static void plan_tiles(tiles *t, int nthreads)
 {
     const int np = t->b->np;
     t->mt = zb_x86_cfg.mt;
     t->pt = zb_x86_cfg.pt < np ? zb_x86_cfg.pt : np;
     int64_t n_mt = (t->m + t->mt - 1) / t->mt;
-    if (n_mt < 2 * nthreads && t->m > MR) {   /* few rows: smaller row tiles */
-        int64_t want = (t->m + 2 * nthreads - 1) / (2 * nthreads);
-        t->mt = (want + MR - 1) / MR * MR;
-        n_mt = (t->m + t->mt - 1) / t->mt;
-    }
     t->n_pt = (np + t->pt - 1) / t->pt;
-    if (n_mt * t->n_pt < 2 * nthreads) {       /* still few: split columns */
+    if (n_mt * t->n_pt < 2 * nthreads) {        /* more column tiles */
         int want = (int)((2 * nthreads + n_mt - 1) / n_mt);
         want = want < np ? want : np;
         t->pt = (np + want - 1) / want;
         t->n_pt = (np + t->pt - 1) / t->pt;
+    }
+    if (n_mt * t->n_pt < 2 * nthreads && t->m > MR) {   /* then more row tiles */
+        int64_t want = (2 * nthreads + t->n_pt - 1) / t->n_pt;
+        t->mt = ((t->m + want - 1) / want + MR - 1) / MR * MR;
     }
 }
 

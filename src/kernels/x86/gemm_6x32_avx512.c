@@ -39,6 +39,7 @@ ZB_AVX512 void zb_x86_gemm_6x32_avx512(int kc, const float *const *a, const floa
     } else {
         c00 = c01 = c10 = c11 = c20 = c21 = c30 = c31 = c40 = c41 = c50 = c51 = _mm512_setzero_ps();
     }
+#pragma GCC unroll 4
     for (int k = 0; k < kc; k++) {
         const __m512 b0 = _mm512_loadu_ps(b0p + 16 * k), b1 = _mm512_loadu_ps(b1p + 16 * k);
         __m512 x;

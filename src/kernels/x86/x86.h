@@ -14,8 +14,9 @@ typedef struct zb_x86_config {
 
 extern const zb_x86_config zb_x86_cfg;
 
-/* Largest kc_max of any config: scratch arrays are sized by it. */
-enum { ZB_KC_MAX = 512 };
+/* Largest kc_max and mt of any config: the A tile buffer (on the stack,
+ * ZB_MT_MAX * ZB_KC_MAX floats = 110 KB) is sized by them. */
+enum { ZB_KC_MAX = 384, ZB_MT_MAX = 72 };
 
 /* C (6 x 16, row stride ldc) = [C +] A (6 rows a[i][0 .. kc)) * B panel
  * (kc x 16), one FMA per k in order; then the epilogue e (its arrays already

@@ -72,7 +72,8 @@ static void usage(FILE *f)
         "  -l, --custom-labels F     .npy of labels, one per kept image (all images without -i/-j)\n"
         "      Columns: no -i/-j/-l: Acc@1 Acc@5 on all images.  -i or -j: Acc on all images,\n"
         "      cAcc on the kept ones.  -l with -i/-j: Acc on the kept images, cAcc on them with\n"
-        "      the custom labels.  -l alone: Acc on all images, cAcc with the custom labels.\n"
+        "      the custom labels.  -l alone: Acc on all images, cAcc with the custom labels (the\n"
+        "      seed's main() passes them as indices_to_ignore there, a bug zoobench does not copy).\n"
         "Output:\n"
         "      --format FMT          table (aligned, default), md, csv (full precision), json\n"
         "  -o, --output FILE.csv     also write the seed's CSV: its exact columns, full precision\n"
@@ -263,7 +264,7 @@ static int scan_platform_dir(entries *e, const char *dir, const char *platform, 
 }
 
 /* --results: any pair; <model>_<platform>_<dataset> names are split when possible. */
-static int scan_results_dir(entries *e, const char *dir, const table_args *a, const char *dataset)
+static int scan_results_dir(entries *e, const char *dir, const table_args *a)
 {
     char **names;
     int n, rc = 0;
@@ -299,7 +300,6 @@ static int scan_results_dir(entries *e, const char *dir, const table_args *a, co
                 *u2 = '_';
             }
         }
-        (void)dataset;
         rc = add_entry(e, group, sidx, platform, model, dir, names[i]);
         free(stem);
     }
@@ -519,11 +519,11 @@ static void write_json(FILE *f, const zb_table *t, const table_args *a, const do
     fputs("]}\n", f);
 }
 
-/* A cell grid for the aligned and markdown tables. */
+/* A cell grid for the aligned and markdown tables: nrows x ncols strings. */
 enum { MAXC = 16 };
 typedef struct grid {
     int ncols, nrows; /* nrows includes the header */
-    char *cell[1 + 1024][MAXC];
+    char **cell;      /* (nrows, MAXC) */
     int right[MAXC];  /* right-align (numbers, terminal only) */
 } grid;
 
@@ -537,8 +537,8 @@ static void grid_set(grid *g, int row, int col, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    if (vasprintf(&g->cell[row][col], fmt, ap) < 0)
-        g->cell[row][col] = NULL;
+    if (vasprintf(&g->cell[row * MAXC + col], fmt, ap) < 0)
+        g->cell[row * MAXC + col] = NULL;
     va_end(ap);
 }
 
@@ -547,13 +547,14 @@ static void grid_print(FILE *f, const grid *g, int md)
     int w[MAXC] = {0};
     for (int r = 0; r < g->nrows; r++)
         for (int c = 0; c < g->ncols; c++) {
-            int l = g->cell[r][c] ? (int)strlen(g->cell[r][c]) : 0;
+            const char *s = g->cell[r * MAXC + c];
+            int l = s ? (int)strlen(s) : 0;
             if (l > w[c])
                 w[c] = l;
         }
     for (int r = 0; r < g->nrows; r++) {
         for (int c = 0; c < g->ncols; c++) {
-            const char *s = g->cell[r][c] ? g->cell[r][c] : "";
+            const char *s = g->cell[r * MAXC + c] ? g->cell[r * MAXC + c] : "";
             if (md)
                 fprintf(f, "| %-*s ", w[c], s);
             else if (g->right[c] && r > 0)
@@ -575,19 +576,12 @@ static void grid_print(FILE *f, const grid *g, int md)
     }
 }
 
-static void grid_free(grid *g)
+static int write_grid(FILE *f, const zb_table *t, const table_args *a, const double *p_next, int md)
 {
-    for (int r = 0; r < g->nrows; r++)
-        for (int c = 0; c < g->ncols; c++)
-            free(g->cell[r][c]);
-}
-
-static void write_grid(FILE *f, const zb_table *t, const table_args *a, const double *p_next, int md)
-{
-    static grid g;
-    memset(&g, 0, sizeof g);
-    int nr = t->nrows < 1024 ? t->nrows : 1024;
-    int c = 0;
+    grid g = {0};
+    int nr = t->nrows, c = 0;
+    if (!(g.cell = calloc((size_t)(nr + 1) * MAXC, sizeof *g.cell)))
+        return -1;
     grid_set(&g, 0, c++, "Platform");
     grid_set(&g, 0, c++, "Model");
     for (int k = 0; k < t->ncols; k++) {
@@ -627,11 +621,14 @@ static void write_grid(FILE *f, const zb_table *t, const table_args *a, const do
         }
     }
     grid_print(f, &g, md);
-    grid_free(&g);
+    for (int k = 0; k < (nr + 1) * MAXC; k++)
+        free(g.cell[k]);
+    free(g.cell);
     if (p_next)
-        fprintf(f, "\n%sp(next): exact McNemar test of each row against the next, top-1 on the %" PRId64
+        fprintf(f, "\np(next): exact McNemar test of each row against the next, top-1 on the %" PRId64
                    " images behind %s; (ns): p >= 0.05, not significantly different.\n",
-                md ? "" : "", t->m, t->cols[t->sort_col]);
+                t->m, t->cols[t->sort_col]);
+    return 0;
 }
 
 /* Writes `t` as the seed's CSV to path via a temp file + rename. */
@@ -756,7 +753,7 @@ static int run(table_args *a)
         rc = scan_platform_dir(&e, a->pytorch_dir, "pytorch", a->pytorch_label, 1,
                                a->cifar10 ? pytorch_cifar10 : pytorch_imagenet, dataset);
     for (int i = 0; !rc && i < a->nresults; i++)
-        rc = scan_results_dir(&e, a->results[i], a, dataset);
+        rc = scan_results_dir(&e, a->results[i], a);
     if (rc) {
         entries_free(&e);
         return rc;
@@ -809,14 +806,14 @@ static int run(table_args *a)
         rc = save_seed_csv(a->output, t);
     if (!rc) {
         if (!strcmp(a->format, "md"))
-            write_grid(stdout, t, a, p_next, 1);
+            rc = write_grid(stdout, t, a, p_next, 1) ? cli_fail("table: out of memory") : 0;
         else if (!strcmp(a->format, "csv"))
             write_seed_csv(stdout, t, (a->ci ? 1 : 0) | (p_next ? 2 : 0), p_next);
         else if (!strcmp(a->format, "json"))
             write_json(stdout, t, a, p_next);
         else
-            write_grid(stdout, t, a, p_next, 0);
-        if (fflush(stdout) != 0 || ferror(stdout))
+            rc = write_grid(stdout, t, a, p_next, 0) ? cli_fail("table: out of memory") : 0;
+        if (!rc && (fflush(stdout) != 0 || ferror(stdout)))
             rc = cli_fail("table: cannot write to standard output");
     }
     zb_table_free(t);

@@ -2,6 +2,7 @@
 #include "core/engine.h"
 
 #include <limits.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -67,7 +68,6 @@ static zb_status bind_weights(zb_graph *g, const zb_wmap *w)
             goto done;
         }
     int missing = 0;
-    const zb_node *first_node = NULL;
     const zb_wreq *first_missing = NULL;
     for (int i = 0; i < g->n_nodes; i++) {
         zb_node *x = g->nodes[i];
@@ -77,7 +77,7 @@ static zb_status bind_weights(zb_graph *g, const zb_wmap *w)
             keyref *hit = bsearch(&probe, refs, (size_t)nk, sizeof *refs, keyref_cmp);
             if (!hit) {
                 if (!missing++)
-                    first_node = x, first_missing = r;
+                    first_missing = r;
                 continue;
             }
             const zb_weight *t = &w->items[hit->index];
@@ -96,18 +96,13 @@ static zb_status bind_weights(zb_graph *g, const zb_wmap *w)
             r->data = t->data;
         }
     }
-    (void)first_node;
     if (missing) {
-        char b[128];
+        char b[128], more[64] = "";
         shape_str(b, sizeof b, first_missing->ndim, first_missing->shape);
+        if (missing > 1)
+            snprintf(more, sizeof more, " and %d more", missing - 1);
         st = zb_error(ZB_ERR_FORMAT, "%s: checkpoint lacks key '%s' (model expects %s)%s", g->model,
-                      first_missing->key, b, missing > 1 ? "; more keys are missing" : "");
-        if (missing > 1) {
-            char msg[600];
-            snprintf(msg, sizeof msg, "%s: checkpoint lacks key '%s' (model expects %s) and %d more", g->model,
-                     first_missing->key, b, missing - 1);
-            st = zb_error(ZB_ERR_FORMAT, "%s", msg);
-        }
+                      first_missing->key, b, more);
         goto done;
     }
     int unexpected = 0, first_unexpected = -1;
@@ -144,7 +139,9 @@ static void count_uses(zb_graph *g, zb_node **consumer)
             consumer[x->in[k]->id] = x;
         }
     }
-    zb_graph_output(g)->n_uses++; /* the output is read by the caller */
+    /* the caller reads the output: it counts as a use with no consumer node */
+    zb_graph_output(g)->n_uses++;
+    consumer[zb_graph_output(g)->id] = NULL;
 }
 
 /* conv/dense -> batchnorm -> relu: the batchnorm becomes the producer's
@@ -157,7 +154,7 @@ static void fuse(zb_graph *g, zb_node **consumer)
         zb_node *x = g->nodes[i], *cur = x;
         if (x->fused)
             continue;
-        if ((x->op == ZB_OP_CONV2D || x->op == ZB_OP_DENSE) && cur->n_uses == 1 &&
+        if ((x->op == ZB_OP_CONV2D || x->op == ZB_OP_DENSE) && cur->n_uses == 1 && consumer[cur->id] &&
             consumer[cur->id]->op == ZB_OP_BATCHNORM) {
             zb_node *bn = consumer[cur->id];
             x->k.scale = bn->k.scale, bn->k.scale = NULL;
@@ -168,7 +165,7 @@ static void fuse(zb_graph *g, zb_node **consumer)
         }
         int can_act = x->op == ZB_OP_CONV2D || x->op == ZB_OP_DENSE || x->op == ZB_OP_BATCHNORM ||
                       x->op == ZB_OP_AFFINE || x->op == ZB_OP_ADD;
-        if (can_act && x->k.act == ZB_ACT_NONE && cur->n_uses == 1 &&
+        if (can_act && x->k.act == ZB_ACT_NONE && cur->n_uses == 1 && consumer[cur->id] &&
             (consumer[cur->id]->op == ZB_OP_RELU || consumer[cur->id]->op == ZB_OP_RELU6)) {
             zb_node *r = consumer[cur->id];
             x->k.act = r->op == ZB_OP_RELU ? ZB_ACT_RELU : ZB_ACT_RELU6;
@@ -268,5 +265,66 @@ zb_status zb_graph_run(zb_graph *g, const float *x, int n, float *y)
     memcpy(y, BUF(out), (size_t)n * out->h * out->w * out->c * sizeof *y);
 #undef BUF
     free(xs);
+    return ZB_OK;
+}
+
+/* ---- random weights --------------------------------------------------------- */
+
+static uint64_t splitmix64(uint64_t *s)
+{
+    uint64_t z = (*s += 0x9e3779b97f4a7c15u);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9u;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebu;
+    return z ^ (z >> 31);
+}
+
+/* uniform in [lo, hi) */
+static float uniform(uint64_t *s, float lo, float hi)
+{
+    return lo + (hi - lo) * (float)((double)(splitmix64(s) >> 40) / (double)(1u << 24));
+}
+
+zb_status zb_graph_random_weights(const zb_graph *g, uint64_t seed, zb_wmap **out)
+{
+    *out = NULL;
+    zb_wmap *m = zb_wmap_new();
+    if (!m)
+        return zb_error(ZB_ERR_NOMEM, "%s: out of memory", g->model);
+    uint64_t s = seed;
+    for (int i = 0; i < g->n_nodes; i++) {
+        const zb_node *x = g->nodes[i];
+        for (int j = 0; j < x->n_wt; j++) {
+            const zb_wreq *r = &x->wt[j];
+            int64_t count = 1;
+            for (int d = 0; d < r->ndim; d++)
+                count *= r->shape[d];
+            float *data = malloc((size_t)(count ? count : 1) * sizeof *data);
+            if (!data) {
+                zb_wmap_free(m);
+                return zb_error(ZB_ERR_NOMEM, "%s: out of memory", g->model);
+            }
+            float lo = -0.1f, hi = 0.1f; /* biases, batchnorm mean and beta */
+            if (x->op == ZB_OP_BATCHNORM && (j == 1 || (j == 2 && x->p.bn.gamma)))
+                lo = 0.5f, hi = 1.5f; /* variance, gamma */
+            else if (j == 0 && (x->op == ZB_OP_CONV2D || x->op == ZB_OP_DENSE)) {
+                int fan_in = x->op == ZB_OP_DENSE ? x->in[0]->c
+                                                  : x->p.conv.kh * x->p.conv.kw * (x->in[0]->c / x->p.conv.groups);
+                hi = sqrtf(3.0f / (float)fan_in);
+                lo = -hi;
+            }
+            for (int64_t k = 0; k < count; k++)
+                data[k] = uniform(&s, lo, hi);
+            if (zb_wmap_find(m, r->key)) { /* declared twice (shared): keep the first */
+                free(data);
+                continue;
+            }
+            zb_status st = zb_wmap_add(m, r->key, r->ndim, r->shape, data);
+            if (st != ZB_OK) {
+                zb_wmap_free(m);
+                return st;
+            }
+        }
+    }
+    *out = m;
     return ZB_OK;
 }

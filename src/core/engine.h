@@ -36,4 +36,10 @@ zb_status zb_graph_run(zb_graph *g, const float *x, int n, float *y);
 /* Activation memory of one image in bytes (after prepare). */
 size_t zb_graph_arena_bytes_per_image(const zb_graph *g);
 
+/* Seeded random weights for every weight the graph declares, scaled like a
+ * trained net (uniform +-sqrt(3 / fan_in); batchnorm variances in [0.5, 1.5]),
+ * for benchmarks and invariance tests that need no weight file.  On success
+ * *out is a new map the caller frees with zb_wmap_free. */
+zb_status zb_graph_random_weights(const zb_graph *g, uint64_t seed, zb_wmap **out);
+
 #endif

@@ -45,13 +45,13 @@ typedef enum zb_op_kind {
 } zb_op_kind;
 
 /* How a checkpoint stores a weight tensor. */
-typedef enum zb_layout {
+typedef enum zb_wlayout {
     ZB_W_OIHW,  /* torch conv: (cout, cin/groups, kh, kw) */
     ZB_W_HWIO,  /* keras conv: (kh, kw, cin/groups, cout) */
     ZB_W_HWIM,  /* keras depthwise: (kh, kw, cin, multiplier) */
     ZB_W_OI,    /* torch linear: (out, in) */
     ZB_W_IO,    /* keras dense: (in, out) */
-} zb_layout;
+} zb_wlayout;
 
 /* The order in which a flatten enumerates (h, w, c): torch flattens NCHW, so
  * its features are ordered c, h, w; keras flattens NHWC: h, w, c. */
@@ -65,7 +65,7 @@ typedef struct zb_conv_spec {
     int pt, pb, pl, pr;     /* zero padding: top, bottom, left, right */
     int groups;             /* 0 means 1; groups == cin is depthwise (cout = cin * multiplier) */
     int bias;               /* has a bias tensor */
-    zb_layout layout;       /* ZB_W_OIHW, ZB_W_HWIO or ZB_W_HWIM (depthwise only) */
+    zb_wlayout layout;       /* ZB_W_OIHW, ZB_W_HWIO or ZB_W_HWIM (depthwise only) */
     const char *wkey;       /* weight key */
     const char *bkey;       /* bias key, when bias */
 } zb_conv_spec;
@@ -86,7 +86,7 @@ typedef struct zb_pool_spec {
 
 typedef struct zb_dense_spec {
     int units;
-    zb_layout layout;       /* ZB_W_OI (torch) or ZB_W_IO (keras) */
+    zb_wlayout layout;       /* ZB_W_OI (torch) or ZB_W_IO (keras) */
     const char *wkey, *bkey;  /* bkey NULL: no bias */
 } zb_dense_spec;
 

@@ -17,8 +17,9 @@ void zb_wilson95(int64_t k, int64_t n, double *lo, double *hi)
     double denom = 1 + z2 / nn;
     double centre = (p + z2 / (2 * nn)) / denom;
     double half = Z975 / denom * sqrt(p * (1 - p) / nn + z2 / (4 * nn * nn));
-    *lo = centre - half < 0 ? 0 : centre - half;
-    *hi = centre + half > 1 ? 1 : centre + half;
+    /* The bounds are exactly 0 at k = 0 and 1 at k = n; rounding would miss them. */
+    *lo = k == 0 || centre - half < 0 ? 0 : centre - half;
+    *hi = k == n || centre + half > 1 ? 1 : centre + half;
 }
 
 /* log C(n, m) as a compensated (Neumaier) sum of log((n - m + j) / j). */

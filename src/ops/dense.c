@@ -48,8 +48,7 @@ zb_node *zb_dense(zb_graph *g, const char *name, zb_node *x, const zb_dense_spec
     if (s->bkey)
         zb_node_want(g, y, s->bkey, 1, (int64_t[]){s->units});
     y->p.dense = *s;
-    y->p.dense.wkey = NULL;
-    y->p.dense.bkey = s->bkey ? "" : NULL; /* presence; the key lives in y->wt[1] */
+    y->p.dense.wkey = y->p.dense.bkey = NULL; /* the keys live in y->wt */
     return y;
 }
 
@@ -79,7 +78,7 @@ zb_status zb_dense_prepare(zb_graph *g, zb_node *x)
             }
             canon[(size_t)o * in + i] = x->p.dense.layout == ZB_W_OI ? w[(size_t)o * in + j] : w[(size_t)j * out + o];
         }
-    if (x->p.dense.bkey) {
+    if (x->n_wt > 1) { /* bias */
         k->bias = malloc((size_t)out * sizeof *k->bias);
         if (!k->bias) {
             free(canon);

@@ -15,7 +15,7 @@ trap 'for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done; rm -rf "$T"' EXIT
 
 # serve ARGS...: starts httpd.py, sets $PORT; log in $T/httpd.log.
 serve() {
-    : > "$T/httpd.log"
+    : > "$T/httpd.log"; rm -f "$T/port"  # the old port must not be read before the new server writes its own
     /usr/bin/python3 tests/oracle/httpd.py --root "$SEED" --log "$T/httpd.log" "$@" > "$T/port" &
     pids+=($!)
     for _ in $(seq 50); do [ -s "$T/port" ] && break; sleep 0.1; done

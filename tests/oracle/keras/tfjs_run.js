@@ -38,6 +38,8 @@ function die(msg) {
 }
 
 // ----------------------------------------------------------------------------- npy
+const LITTLE_ENDIAN = require('os').endianness() === 'LE';
+
 function readNpy(file) {
   const buf = fs.readFileSync(file);
   if (buf.length < 10 || buf.toString('latin1', 0, 6) !== '\x93NUMPY') {
@@ -61,7 +63,11 @@ function readNpy(file) {
   const out = new Float32Array(count);
   if (descr[1] === '<f4') {
     if (buf.length - off !== count * 4) die(file + ': data size does not match shape');
-    for (let i = 0; i < count; i++) out[i] = buf.readFloatLE(off + 4 * i);
+    if (LITTLE_ENDIAN) {
+      new Uint8Array(out.buffer).set(buf.subarray(off, off + count * 4));
+    } else {
+      for (let i = 0; i < count; i++) out[i] = buf.readFloatLE(off + 4 * i);
+    }
   } else if (descr[1] === '<f8') {
     if (buf.length - off !== count * 8) die(file + ': data size does not match shape');
     for (let i = 0; i < count; i++) out[i] = buf.readDoubleLE(off + 8 * i);
@@ -83,8 +89,13 @@ function writeNpy(file, data, shape) {
   head.write('\x93NUMPY', 0, 'latin1');
   head[6] = 1; head[7] = 0;
   head.writeUInt16LE(header.length, 8);
-  const body = Buffer.alloc(data.length * 4);
-  for (let i = 0; i < data.length; i++) body.writeFloatLE(data[i], 4 * i);
+  let body;
+  if (LITTLE_ENDIAN) {
+    body = Buffer.from(data.buffer, data.byteOffset, data.length * 4);
+  } else {
+    body = Buffer.alloc(data.length * 4);
+    for (let i = 0; i < data.length; i++) body.writeFloatLE(data[i], 4 * i);
+  }
   const tmp = file + '.tmp' + process.pid;
   fs.writeFileSync(tmp, Buffer.concat([head, Buffer.from(header, 'latin1'), body]));
   fs.renameSync(tmp, file);

@@ -50,3 +50,40 @@ def build(name, size=None, include_top=True, pooling=None, alpha=None, classes=1
     ks.reset()
     kwargs.update(ks.modules())
     return builder(**kwargs)
+
+
+def main():
+    import argparse
+    import warnings
+    p = argparse.ArgumentParser(
+        description='Write a model\'s Keras 2.2.4 topology JSON (Model.to_json()).')
+    p.add_argument('model', choices=sorted(MODELS))
+    p.add_argument('out', help='output .json ("-" for stdout)')
+    p.add_argument('--size', type=int, default=None)
+    p.add_argument('--alpha', type=float, default=None)
+    p.add_argument('--no-top', action='store_true')
+    p.add_argument('--pooling', choices=('avg', 'max'), default=None)
+    p.add_argument('--weights-list', action='store_true',
+                   help='write the weighted layers instead: one line per weight, '
+                        '"layer<TAB>weight name<TAB>shape" in Keras order')
+    args = p.parse_args()
+    with warnings.catch_warnings():
+        warnings.simplefilter('ignore')
+        model = build(args.model, size=args.size, include_top=not args.no_top,
+                      pooling=args.pooling, alpha=args.alpha)
+    if args.weights_list:
+        text = ''.join('%s\t%s\t%s\n' % (layer, name, ','.join(map(str, shape)))
+                       for layer, specs in model.weight_specs() for name, shape in specs)
+    else:
+        text = model.to_json()
+    if args.out == '-':
+        sys.stdout.write(text)
+    else:
+        tmp = args.out + '.tmp%d' % os.getpid()
+        with open(tmp, 'w') as f:
+            f.write(text)
+        os.replace(tmp, args.out)
+
+
+if __name__ == '__main__':
+    main()

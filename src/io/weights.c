@@ -170,10 +170,10 @@ zb_status zb_weights_fetch(const zb_card *c, const zb_weights_opts *o, char *pat
                           .verify = extra_check, .verify_ctx = &x};
     char pin[ZB_SHA256_HEX];
     int have_pin = 0;
-    if (!sha && (st = read_pin(path, pin, &have_pin)) != ZB_OK)
+    if (x.want_hdf5 && (st = read_pin(path, pin, &have_pin)) != ZB_OK)
         return st;
     st = zb_download(url, path, sha ? sha : have_pin ? pin : NULL, &d);
-    if (st != ZB_OK || sha || have_pin)
+    if (st != ZB_OK || !x.want_hdf5 || have_pin)
         return st;
     char got[ZB_SHA256_HEX];
     if ((st = zb_sha256_file(path, got)) != ZB_OK || (st = write_pin(path, got)) != ZB_OK)

@@ -93,9 +93,9 @@ int cmd_models(int argc, char **argv)
             double v[4] = {k->seed_top1, k->seed_top5, k->fw_top1, k->fw_top5};
             for (int j = 0; j < 4; j++) {
                 if (v[j] < 0)
-                    printf("%7s ", "-");
+                    printf(j ? " %7s" : "%7s", "-");
                 else
-                    printf("%7.2f ", v[j]);
+                    printf(j ? " %7.2f" : "%7.2f", v[j]);
             }
             putchar('\n');
         } else if (md) {

@@ -2,7 +2,8 @@
 # `zoobench models` against the frameworks themselves (tests/oracle/cards_oracle.py):
 # torchvision 0.14's IMAGENET1K_V1 url / num_params / acc@1 / acc@5, sum(p.numel()) and a
 # forward-hook MAC count (conv + linear); keras_applications 1.0.8's get_file arguments
-# (URL, file name, file_hash) and the built graph's weight count.  A few torchvision
+# (URL, file name, file_hash) and the built graph's weight count and MACs (from its
+# layers' kernel shapes and output shapes under the Keras stand-in).  A few torchvision
 # models by default, all 21 with ZB_FULL=1.
 source "$(dirname "$0")/../lib.sh"
 /usr/bin/python3 -c "import torchvision, keras_applications" 2>/dev/null || skip "torchvision/keras_applications absent"
@@ -40,6 +41,7 @@ for n, o in ks.items():
     eq(n, "file", c["file"], o["file"])
     eq(n, "hash", c["hash"], o["hash"])
     eq(n, "params", c["params"], o["params"])
+    eq(n, "macs", c["macs"], o["macs"])
 keras_cards = [n for n in cards if n.startswith("keras/")]
 extra = sorted(set(keras_cards) - set(ks) - {"keras/mobilenet_0.25_notop_avg"})
 if extra:

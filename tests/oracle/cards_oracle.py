@@ -6,11 +6,13 @@ keras_applications 1.0.8 themselves (test oracle; zoobench never runs it).
                                       params, params_noaux, macs}} from the
                                       IMAGENET1K_V1 weights enums, sum(p.numel())
                                       and a MAC count by forward hooks
-    cards_oracle.py keras             JSON {card name: {url, file, hash, params}}:
+    cards_oracle.py keras             JSON {card name: {url, file, hash, params, macs}}:
                                       the URL, file name and file_hash each builder
                                       passes to keras get_file (recorded by a stub),
-                                      and the weight count of the built graph
-MACs: Conv2d out_h*out_w*out_c*(in_c/groups)*kh*kw, Linear in*out, batch 1; nothing else.
+                                      and the weight count and MACs of the built graph
+                                      (out_h * out_w * kernel size for conv kernels, kernel
+                                      size for dense)
+MACs (torchvision): Conv2d out_h*out_w*out_c*(in_c/groups)*kh*kw, Linear in*out, batch 1; nothing else.
 """
 import json
 import os
@@ -85,14 +87,18 @@ def keras():
         fname, url, h = calls[0]
         ks.reset()
         m = zoo.build(model, size=size, alpha=alpha, include_top=include_top)
-        params = 0
-        for _, specs in m.weight_specs():
-            for _, shape in specs:
+        params = macs = 0
+        for layer in m.layers:
+            for wname, shape in layer.weight_specs:
                 n = 1
                 for s in shape:
                     n *= s
                 params += n
-        out["keras/" + name] = {"url": url, "file": fname, "hash": h, "params": params}
+                if "kernel" in wname:  # conv, depthwise, separable and dense kernels
+                    for node in layer._inbound_nodes:
+                        oshape = node.output_tensors[0].shape
+                        macs += n * (oshape[1] * oshape[2] if len(oshape) == 4 else 1)
+        out["keras/" + name] = {"url": url, "file": fname, "hash": h, "params": params, "macs": macs}
 
     for n in zoo.MODELS:
         card(n, n)

@@ -25,4 +25,9 @@ zb_status zb_keras_build(zb_graph *g, int variant, int h, int w);
  * (caller frees).  Errors name the layer and both shapes. */
 zb_status zb_keras_bind(const char *model, int h, int w, const zb_wmap *file, zb_wmap **out);
 
+/* Keras save_weights order: the weights of a map keyed by the model's own keys
+ * (as zb_graph_random_weights makes) in model.layers order, as a weight file
+ * holds them.  *out is new (caller frees).  For tests and tools. */
+zb_status zb_keras_save_order(const char *model, int h, int w, const zb_wmap *bykey, zb_wmap **out);
+
 #endif

@@ -1,6 +1,7 @@
 /* The keras/... models (keras_models.def): building by name, and binding a
  * weight file to a model as Keras's load_weights(by_name=False) does. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/status.h"
@@ -61,4 +62,44 @@ zb_status zb_keras_bind(const char *model, int h, int w, const zb_wmap *file, zb
     kx_free(&k);
     zb_graph_free(g);
     return st;
+}
+
+zb_status zb_keras_save_order(const char *model, int h, int w, const zb_wmap *bykey, zb_wmap **out)
+{
+    *out = NULL;
+    zb_graph *g = zb_graph_new(model);
+    if (!g)
+        return zb_error(ZB_ERR_NOMEM, "%s: out of memory", model);
+    kx k;
+    int *order = NULL;
+    zb_wmap *m = NULL;
+    zb_status st = build(g, h, w, &k);
+    if (st == ZB_OK)
+        st = kx_layer_order(&k, &order);
+    if (st == ZB_OK && !(m = zb_wmap_new()))
+        st = zb_error(ZB_ERR_NOMEM, "%s: out of memory", model);
+    for (int i = 0; st == ZB_OK && i < k.n; i++) {
+        const kx_layer *l = &k.layers[order[i]];
+        for (int j = 0; st == ZB_OK && j < l->n_w; j++) {
+            const zb_weight *x = zb_wmap_find(bykey, l->wkey[j]);
+            float *data = x ? malloc((size_t)(x->count ? x->count : 1) * sizeof *data) : NULL;
+            if (!x)
+                st = zb_error(ZB_ERR_ARG, "%s: no weight '%s'", model, l->wkey[j]);
+            else if (!data)
+                st = zb_error(ZB_ERR_NOMEM, "%s: out of memory", model);
+            else {
+                memcpy(data, x->data, (size_t)x->count * sizeof *data);
+                st = zb_wmap_add(m, x->name, x->ndim, x->shape, data);
+            }
+        }
+    }
+    free(order);
+    kx_free(&k);
+    zb_graph_free(g);
+    if (st != ZB_OK) {
+        zb_wmap_free(m);
+        return st;
+    }
+    *out = m;
+    return ZB_OK;
 }

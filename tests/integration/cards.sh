@@ -9,11 +9,12 @@ source "$(dirname "$0")/../lib.sh"
 /usr/bin/python3 -c "import torchvision, keras_applications" 2>/dev/null || skip "torchvision/keras_applications absent"
 "$ZB" models --format json > "$T/cards.json" || die "models failed"
 "$ZB" models --format csv > /dev/null || die "csv failed"
+"$ZB" run --list | tail -n +2 | awk '{print $1}' | sort > "$T/registry"
 "$ZB" models --format md > /dev/null || die "md failed"
 if [ "${ZB_FULL:-0}" = 1 ]; then tvm=(); else tvm=(alexnet resnet50 squeezenet1_1 densenet121 inception_v3); fi
 /usr/bin/python3 tests/oracle/cards_oracle.py tv "${tvm[@]}" > "$T/tv.json" || die "torchvision oracle failed"
 /usr/bin/python3 tests/oracle/cards_oracle.py keras > "$T/keras.json" || die "keras oracle failed"
-/usr/bin/python3 - "$T/cards.json" "$T/tv.json" "$T/keras.json" <<'PY' || exit 1
+/usr/bin/python3 - "$T/cards.json" "$T/tv.json" "$T/keras.json" "$T/registry" <<'PY' || exit 1
 import json, re, sys
 cards = {c["name"]: c for c in json.load(open(sys.argv[1]))}
 tv, ks = json.load(open(sys.argv[2])), json.load(open(sys.argv[3]))
@@ -51,6 +52,12 @@ if len([n for n in cards if n.startswith("torchvision/")]) != 21:
 seeded = [c for c in cards.values() if c["seed_top1"] is not None]
 if len(seeded) != 34:
     bad.append("expected the seed's 34 models, got %d" % len(seeded))
+# Every model the registry runs has a card of its own name.
+for m in open(sys.argv[4]).read().split():
+    if m not in cards:
+        bad.append("registry model %s has no card" % m)
+    elif cards[m]["builds"] != m:
+        bad.append("card %s builds %s" % (m, cards[m]["builds"]))
 if bad:
     print("FAIL:\n  " + "\n  ".join(bad), file=sys.stderr)
     sys.exit(1)

@@ -12,6 +12,7 @@ static const cli_command commands[] = {
     {"preprocess", cmd_preprocess, "decode and preprocess images exactly as torchvision / keras do"},
     {"run", cmd_run, "run a model on images or preprocessed arrays; logits/probabilities to .npy"},
     {"classify", cmd_classify, "top-5 ImageNet classes of images"},
+    {"bench", cmd_bench, "speed of the models on random weights: img/s, GFLOP/s, % of FMA peak"},
 };
 
 static void usage(FILE *f)

@@ -16,7 +16,7 @@ static void usage(FILE *f)
 {
     fprintf(f,
             "usage: zoobench bench [-m MODEL|all]... [-b B] [-j T] [--size S] [--iters N]\n"
-            "                      [--warmup N] [--format table|csv|json]\n\n"
+            "                      [--warmup N] [--peak GFLOPS] [--format table|csv|json]\n\n"
             "Time forward passes of models with seeded random weights (no downloads) and\n"
             "report img/s, ms per batch (median of the timed passes), GFLOP/s, the %% of this\n"
             "machine's fp32 FMA peak (measured at start with the same thread count), the\n"
@@ -29,6 +29,8 @@ static void usage(FILE *f)
             "      --size S         square input side (default: each model's own)\n"
             "      --iters N        timed passes; the median is reported (default 3)\n"
             "      --warmup N       untimed passes first (default 1)\n"
+            "      --peak G         use G GFLOP/s as the FMA peak instead of measuring it\n"
+            "                       (for comparable %% figures on a busy machine)\n"
             "      --format F       table (default), csv or json\n");
 }
 
@@ -42,12 +44,12 @@ static int parse_int(const char *opt, const char *s, int lo, int hi, int *out)
     return 0;
 }
 
-static void print_header(int fmt, double peak, int threads, int batch)
+static void print_header(int fmt, double peak, int measured, int threads, int batch)
 {
     if (fmt == FMT_TABLE) {
         if (peak > 0)
-            printf("# FMA peak %.1f GFLOP/s with %d thread%s (measured); batch %d\n", peak, threads,
-                   threads == 1 ? "" : "s", batch);
+            printf("# FMA peak %.1f GFLOP/s with %d thread%s (%s); batch %d\n", peak, threads,
+                   threads == 1 ? "" : "s", measured ? "measured" : "given", batch);
         else
             printf("# FMA peak: not measured (no AVX2/FMA); batch %d, %d thread%s\n", batch, threads,
                    threads == 1 ? "" : "s");
@@ -57,9 +59,9 @@ static void print_header(int fmt, double peak, int threads, int batch)
         printf("model,size,batch,threads,iters,img_per_s,ms_per_batch,ms_min,ms_max,gflop_per_s,"
                "peak_gflop_per_s,peak_pct,params,gflops_per_image,activation_bytes\n");
     } else {
-        printf("{\"fma_peak_gflop_per_s\": %.3f, \"threads\": %d, \"batch\": %d, \"flops_per_mac\": 2,\n"
-               " \"results\": [",
-               peak, threads, batch);
+        printf("{\"fma_peak_gflop_per_s\": %.3f, \"fma_peak_measured\": %s, \"threads\": %d, \"batch\": %d, "
+               "\"flops_per_mac\": 2,\n \"results\": [",
+               peak, measured ? "true" : "false", threads, batch);
     }
     fflush(stdout);
 }
@@ -93,17 +95,18 @@ static void print_row(int fmt, const zb_bench_result *r, double peak, int first)
 
 int cmd_bench(int argc, char **argv)
 {
-    enum { OPT_SIZE = 256, OPT_ITERS, OPT_WARMUP, OPT_FORMAT };
+    enum { OPT_SIZE = 256, OPT_ITERS, OPT_WARMUP, OPT_FORMAT, OPT_PEAK };
     static const struct option longopts[] = {
         {"help", no_argument, 0, 'h'},         {"model", required_argument, 0, 'm'},
         {"batch", required_argument, 0, 'b'},  {"threads", required_argument, 0, 'j'},
         {"size", required_argument, 0, OPT_SIZE}, {"iters", required_argument, 0, OPT_ITERS},
         {"warmup", required_argument, 0, OPT_WARMUP}, {"format", required_argument, 0, OPT_FORMAT},
-        {0, 0, 0, 0}};
+        {"peak", required_argument, 0, OPT_PEAK},     {0, 0, 0, 0}};
     long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
     zb_bench_opts o = {.batch = 1, .threads = ncpu > 0 ? (int)(ncpu < 64 ? ncpu : 64) : 1, .iters = 3,
                        .warmup = 1, .seed = 1};
     int fmt = FMT_TABLE, nmodels = 0, all = 0;
+    double peak = 0;
     const char **models = calloc((size_t)argc + (size_t)zb_model_count(), sizeof *models);
     if (!models)
         return cli_fail("bench: out of memory");
@@ -124,6 +127,13 @@ int cmd_bench(int argc, char **argv)
         case OPT_SIZE: rc = parse_int("--size", optarg, 1, 4096, &o.size); break;
         case OPT_ITERS: rc = parse_int("--iters", optarg, 1, 100000, &o.iters); break;
         case OPT_WARMUP: rc = parse_int("--warmup", optarg, 0, 100000, &o.warmup); break;
+        case OPT_PEAK: {
+            char *end;
+            peak = strtod(optarg, &end);
+            if (!*optarg || *end || !(peak > 0 && peak < 1e7))
+                rc = cli_fail("bench: --peak must be a positive number of GFLOP/s, got '%s'", optarg);
+            break;
+        }
         case OPT_FORMAT:
             if (!strcmp(optarg, "table"))
                 fmt = FMT_TABLE;
@@ -151,8 +161,10 @@ int cmd_bench(int argc, char **argv)
             models[nmodels++] = zb_model_at(i)->name;
     }
 
-    double peak = zb_fma_peak_gflops(o.threads, 0.25);
-    print_header(fmt, peak, o.threads, o.batch);
+    int measured = peak == 0;
+    if (measured)
+        peak = zb_fma_peak_gflops(o.threads, 0.5);
+    print_header(fmt, peak, measured, o.threads, o.batch);
     int done = 0;
     for (int i = 0; i < nmodels; i++) {
         zb_bench_result r;

@@ -20,7 +20,7 @@ import json, math, sys
 T, cases = sys.argv[1], sys.argv[2:]
 torch_counts = json.load(open(f'{T}/torch.json'))
 sq = json.load(open(f'{T}/sq.json'))
-assert sq['flops_per_mac'] == 2 and sq['fma_peak_gflop_per_s'] >= 0, sq
+assert sq['flops_per_mac'] == 2 and sq['fma_peak_gflop_per_s'] >= 0 and sq['fma_peak_measured'] is True, sq
 (r,) = sq['results']
 assert (r['model'], r['size'], r['batch'], r['iters']) == ('torchvision/squeezenet1_1', 224, 1, 1), r
 assert r['img_per_s'] > 0 and r['ms_per_batch'] > 0 and r['gflop_per_s'] > 0, r
@@ -58,5 +58,6 @@ grep -q '^torchvision/squeezenet1_1 ' "$T/out.txt" || die "table row"
 expect_error "$ZB" bench -m torchvision/nonesuch
 expect_error "$ZB" bench -m torchvision/squeezenet1_1 --format xml
 expect_error "$ZB" bench -m torchvision/squeezenet1_1 -b 0
+expect_error "$ZB" bench -m torchvision/squeezenet1_1 --peak -3
 expect_error "$ZB" bench -m torchvision/inception_v3 --size 32 --iters 1
 exit 0

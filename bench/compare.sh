@@ -10,6 +10,10 @@
 #   BATCHES  (default "1 32")     THREADS (default 2)     RUNS timed passes per case (default 5)
 #   ZB       the zoobench binary (default build/zoobench, built with make)
 #   OUT      directory for the raw JSON lines and ONNX files (default: a temp dir, removed)
+#   OMP_WAIT_POLICY  default PASSIVE: PyTorch's OpenMP threads then sleep instead of spinning
+#            at barriers.  On a machine shared with other processes, spinning made PyTorch
+#            10-20x slower here (resnet50 batch 1: 1.9 s instead of 0.09 s), which would
+#            flatter zoobench; set OMP_WAIT_POLICY=ACTIVE to measure the default behaviour.
 #
 # Every framework gets random weights, fp32, THREADS threads, one untimed pass,
 # then RUNS timed forward passes of the same batch; the median is reported.
@@ -23,6 +27,7 @@ MODELS=${MODELS:-"resnet50 vgg16 densenet121 inception_v3 squeezenet1_1 alexnet 
 BATCHES=${BATCHES:-"1 32"}
 THREADS=${THREADS:-2}
 RUNS=${RUNS:-5}
+export OMP_WAIT_POLICY=${OMP_WAIT_POLICY:-PASSIVE}
 PY=/usr/bin/python3
 ZB=${ZB:-build/zoobench}
 if [ -z "${OUT:-}" ]; then
@@ -69,4 +74,5 @@ print(json.dumps({'framework': 'zoobench', 'model': '$m', 'batch': r['batch'], '
         fi
     done
 done
+echo "OMP_WAIT_POLICY=$OMP_WAIT_POLICY; $(nproc) CPUs; load average $(cut -d' ' -f1-3 /proc/loadavg) at the end"
 $PY bench/compare_report.py "$res"

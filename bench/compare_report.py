@@ -36,5 +36,6 @@ for key in order:
     zt = z / t if z and t else None
     zo = z / o if z and o else None
     pk = fw['zoobench']['peak_pct'] if 'zoobench' in fw else None
-    print(f'| {key[0]} | {key[1]} | {fmt(z, ".2f")} | {fmt(t, ".2f")} | {fmt(o, ".2f")} | {fmt(zt, ".2f")}{"x" if zt else ""} |'
-          f" {fmt(zo, ".2f")}{"x" if zo else ""} | {fmt(pk, ".1f")} |')
+    x = lambda v: fmt(v, '.2f') + ('x' if v else '')
+    print(f'| {key[0]} | {key[1]} | {fmt(z, ".2f")} | {fmt(t, ".2f")} | {fmt(o, ".2f")} | {x(zt)} | {x(zo)} |'
+          f' {fmt(pk, ".1f")} |')

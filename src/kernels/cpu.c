@@ -22,8 +22,8 @@ static int detect(void)
 
 int zb_cpu_fast(void)
 {
-    /* Idempotent, so a race between first callers is harmless. */
-    static volatile int cached = -1;
+    /* Idempotent: first callers racing compute the same value. */
+    static _Atomic int cached = -1;
     if (cached < 0)
         cached = detect();
     return cached;
@@ -44,7 +44,7 @@ static int detect512(void)
 
 int zb_cpu_avx512(void)
 {
-    static volatile int cached = -1;
+    static _Atomic int cached = -1;
     if (cached < 0)
         cached = detect512();
     return cached;

@@ -15,6 +15,7 @@ M=${1:-resnet50}
 B=${2:-32}
 J=${3:-2}
 PY=/usr/bin/python3
+export OMP_WAIT_POLICY=${OMP_WAIT_POLICY:-PASSIVE}  # as bench/compare.sh
 ZB=${ZB:-build/zoobench}
 [ -n "${ZB_NOBUILD:-}" ] || make -s -j2 build/zoobench
 T=$(mktemp -d "${TMPDIR:-/tmp}/zbrss.XXXXXX")

@@ -9,10 +9,10 @@ $PY -c 'import torch, torchvision' 2>/dev/null || skip "/usr/bin/python3 has no 
 "$ZB" bench -m torchvision/squeezenet1_1 -b 1 --iters 1 --format json >"$T/sq.json" || die "bench squeezenet1_1"
 
 cases="squeezenet1_1:64 resnet50:64 densenet121:64 alexnet:64 vgg11_bn:32 inception_v3:75"
-$PY tests/oracle/torch_count.py $cases >"$T/torch.json" || die "torch count failed"
+$PY tests/oracle/torch_count.py $cases squeezenet1_1:224 >"$T/torch.json" || die "torch count failed"
 for c in $cases; do
     m=${c%:*} s=${c#*:}
-    "$ZB" bench -m torchvision/$m --size "$s" -b 2 -j 2 --iters 1 --warmup 0 --format json >"$T/$m.json" \
+    "$ZB" bench -m torchvision/$m --size "$s" -b 2 -j 2 --iters 1 --warmup 0 --peak 100 --format json >"$T/$m.json" \
         || die "bench $m"
 done
 $PY - "$T" $cases <<'PYEOF' || die "counts differ from torch"
@@ -24,11 +24,14 @@ assert sq['flops_per_mac'] == 2 and sq['fma_peak_gflop_per_s'] >= 0 and sq['fma_
 (r,) = sq['results']
 assert (r['model'], r['size'], r['batch'], r['iters']) == ('torchvision/squeezenet1_1', 224, 1, 1), r
 assert r['img_per_s'] > 0 and r['ms_per_batch'] > 0 and r['gflop_per_s'] > 0, r
+# at the default size squeezenet1_1 matches torch too (0.35 GMACs, 1.24 M params)
+t = torch_counts['squeezenet1_1:224']
+assert (r['params'], r['macs_per_image']) == (t['params'], t['macs']), (r, t)
 bad = 0
 for c in cases:
     m, s = c.split(':')
     (r,) = json.load(open(f'{T}/{m}.json'))['results']
-    t = torch_counts[m]
+    t = torch_counts[c]
     ok = (r['model'], r['size'], r['batch'], r['threads']) == (f'torchvision/{m}', int(s), 2, 2) \
         and r['params'] == t['params'] and r['macs_per_image'] == t['macs'] \
         and math.isclose(r['gflops_per_image'], 2e-9 * t['macs'], rel_tol=1e-5, abs_tol=1e-6)
@@ -39,20 +42,13 @@ for c in cases:
 sys.exit(bad)
 PYEOF
 
-# at the default size squeezenet1_1 matches torch too (0.35 GMACs, 1.24 M params)
-$PY tests/oracle/torch_count.py squeezenet1_1:224 >"$T/t224.json" || die "torch count failed"
-$PY -c "
-import json, sys
-a = json.load(open('$T/sq.json'))['results'][0]; b = json.load(open('$T/t224.json'))['squeezenet1_1']
-sys.exit(not (a['params'] == b['params'] and a['macs_per_image'] == b['macs']))" || die "squeezenet1_1 @224 counts"
-
 # csv: a header and one row per model; table: a header line and one row per model
-"$ZB" bench -m torchvision/squeezenet1_1 -m torchvision/resnet18 --size 32 --iters 1 --warmup 0 --format csv \
+"$ZB" bench -m torchvision/squeezenet1_1 -m torchvision/resnet18 --size 32 --iters 1 --warmup 0 --peak 100 --format csv \
     >"$T/out.csv" || die "csv"
 [ "$(wc -l <"$T/out.csv")" -eq 3 ] || die "csv: expected 3 lines, got $(cat "$T/out.csv")"
 head -1 "$T/out.csv" | grep -q '^model,size,batch,threads,iters,img_per_s,' || die "csv header"
 grep -q '^torchvision/resnet18,32,1,' "$T/out.csv" || die "csv row"
-"$ZB" bench -m torchvision/squeezenet1_1 --size 32 --iters 1 >"$T/out.txt" || die "table"
+"$ZB" bench -m torchvision/squeezenet1_1 --size 32 --iters 1 --peak 100 >"$T/out.txt" || die "table"
 grep -q '^torchvision/squeezenet1_1 ' "$T/out.txt" || die "table row"
 
 expect_error "$ZB" bench -m torchvision/nonesuch

@@ -2,7 +2,7 @@
 
     /usr/bin/python3 tests/oracle/torch_count.py NAME:SIZE ...
 
-Prints one JSON object {NAME: {"params": P, "macs": M}}: P = sum of
+Prints one JSON object {"NAME:SIZE": {"params": P, "macs": M}}: P = sum of
 p.numel() over model.parameters() (batchnorm running statistics are buffers,
 not parameters); M = multiply-adds of one image through every Conv2d
 (out elements * in_channels / groups * kh * kw) and Linear
@@ -40,5 +40,5 @@ torch.manual_seed(0)
 res = {}
 for arg in sys.argv[1:]:
     name, size = arg.split(':')
-    res[name] = count(name, int(size))
+    res[arg] = count(name, int(size))
 print(json.dumps(res))

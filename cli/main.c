@@ -14,6 +14,7 @@ static const cli_command commands[] = {
     {"models", cmd_models, "the model cards: sizes, costs, published accuracy, weight URLs"},
     {"weights", cmd_weights, "fetch, verify and list the official weight files"},
     {"classify", cmd_classify, "top-5 ImageNet classes of images"},
+    {"bench", cmd_bench, "speed of the models on random weights: img/s, GFLOP/s, % of FMA peak"},
 };
 
 static void usage(FILE *f)

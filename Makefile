@@ -6,7 +6,7 @@ OPT      ?= -O2 -g
 CFLAGS_BASE = -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -ffp-contract=off -fno-fast-math -fPIC \
               -Iinclude -Isrc $(OPT)
 CFLAGS  += $(CFLAGS_BASE)
-LDLIBS  += -lcurl -lzip -ljpeg -lpng -lz -lm -lpthread
+LDLIBS  += -lcurl -lzip -ljpeg -lpng -larchive -lmatio -lz -lm -lpthread
 
 LIB_SRC  := $(sort $(wildcard src/*/*.c src/*/*/*.c))
 # AVX2/FMA kernels are compiled with those extensions on purpose, file by file;

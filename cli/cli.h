@@ -30,6 +30,9 @@ void cli_reset_getopt(void);
 int cmd_table(int argc, char **argv);
 int cmd_inspect(int argc, char **argv);
 int cmd_preprocess(int argc, char **argv);
+int cmd_predict(int argc, char **argv);
+int cmd_merge(int argc, char **argv);
+int cmd_valprep(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 int cmd_classify(int argc, char **argv);
 

@@ -12,6 +12,9 @@ static const cli_command commands[] = {
     {"preprocess", cmd_preprocess, "decode and preprocess images exactly as torchvision / keras do"},
     {"run", cmd_run, "run a model on images or preprocessed arrays; logits/probabilities to .npy"},
     {"classify", cmd_classify, "top-5 ImageNet classes of images"},
+    {"predict", cmd_predict, "run models over ImageNet val: the seed's top-5 files, resumable, sharded, MPI"},
+    {"merge", cmd_merge, "join the files of 'predict --shard K/N' runs"},
+    {"valprep", cmd_valprep, "lay ILSVRC2012 val images out in wnid folders (like valprep.sh)"},
 };
 
 static void usage(FILE *f)

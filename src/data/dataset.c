@@ -13,6 +13,7 @@
 
 #include <archive.h>
 #include <archive_entry.h>
+#include <dirent.h>
 #include <errno.h>
 #include <limits.h>
 #include <matio.h>
@@ -451,8 +452,51 @@ static zb_status list_tar(const char *path, member **out, int64_t *n)
     return ZB_OK;
 }
 
+/* The image files of a flat directory (extracted val images), sorted later. */
+static zb_status list_flat(const char *dir, member **out, int64_t *n)
+{
+    DIR *dd = opendir(dir);
+    if (!dd)
+        return zb_error(ZB_ERR_IO, "%s: %s", dir, strerror(errno));
+    member *m = NULL;
+    int64_t cnt = 0, cap = 0;
+    zb_status st = ZB_OK;
+    struct dirent *e;
+    while ((e = readdir(dd))) {
+        if (e->d_name[0] == '.' || !zb_imagefolder_is_image(e->d_name))
+            continue;
+        if (cnt == cap) {
+            int64_t nc = cap ? cap * 2 : 1024;
+            member *nm = realloc(m, (size_t)nc * sizeof *nm);
+            if (!nm) {
+                st = zb_error(ZB_ERR_NOMEM, "%s: out of memory", dir);
+                break;
+            }
+            m = nm, cap = nc;
+        }
+        m[cnt].pos = cnt;
+        m[cnt].wnid = -1;
+        if (!(m[cnt].name = path_join(dir, e->d_name))) {
+            st = zb_error(ZB_ERR_NOMEM, "%s: out of memory", dir);
+            break;
+        }
+        cnt++;
+    }
+    closedir(dd);
+    if (st != ZB_OK) {
+        for (int64_t i = 0; i < cnt; i++)
+            free(m[i].name);
+        free(m);
+        return st;
+    }
+    *out = m;
+    *n = cnt;
+    return ZB_OK;
+}
+
 static zb_status open_ilsvrc(const char *tar, const zb_dataset_opts *o, zb_dataset *d)
 {
+    int flat = o && o->flat_val;
     char *devkit = NULL;
     if (o && o->devkit) {
         devkit = strdup(o->devkit);
@@ -475,7 +519,7 @@ static zb_status open_ilsvrc(const char *tar, const zb_dataset_opts *o, zb_datas
     long *gtid = NULL;
     if (!(o && o->no_md5)) {
         st = check_md5(devkit, ZB_ILSVRC_DEVKIT_MD5);
-        if (st == ZB_OK)
+        if (st == ZB_OK && !flat)
             st = check_md5(tar, ZB_ILSVRC_VAL_MD5);
     }
     if (st == ZB_OK)
@@ -523,7 +567,7 @@ static zb_status open_ilsvrc(const char *tar, const zb_dataset_opts *o, zb_datas
         }
     }
     if (st == ZB_OK)
-        st = list_tar(tar, &m, &nm);
+        st = flat ? list_flat(tar, &m, &nm) : list_tar(tar, &m, &nm);
     if (st == ZB_OK && nm > ngt)
         st = zb_error(ZB_ERR_FORMAT, "%s: %lld images but the ground truth has %lld lines", tar, (long long)nm,
                       (long long)ngt);
@@ -554,7 +598,7 @@ static zb_status open_ilsvrc(const char *tar, const zb_dataset_opts *o, zb_datas
     }
     if (st == ZB_OK) {
         qsort(m, (size_t)nm, sizeof *m, cmp_member_class);
-        d->kind = ZB_DS_ILSVRC_TAR;
+        d->kind = flat ? ZB_DS_FILES : ZB_DS_ILSVRC_TAR;
         d->name = calloc((size_t)nm, sizeof *d->name);
         d->label = malloc((size_t)nm * sizeof *d->label);
         d->stream_pos = malloc((size_t)nm * sizeof *d->stream_pos);
@@ -568,8 +612,11 @@ static zb_status open_ilsvrc(const char *tar, const zb_dataset_opts *o, zb_datas
             d->stream_pos[i] = m[i].pos;
             d->n++;
         }
+        if (st == ZB_OK && flat)
+            for (int64_t i = 0; i < nm; i++)
+                d->stream_pos[i] = i;
         if (st == ZB_OK)
-            digest(d, 0);
+            digest(d, flat ? strlen(tar) + 1 : 0);
     }
     for (int64_t i = 0; i < nm; i++)
         free(m[i].name);
@@ -594,6 +641,8 @@ zb_status zb_dataset_open(const char *spec, const zb_dataset_opts *o, zb_dataset
     zb_status st;
     if (stat(spec, &sb) != 0)
         st = zb_error(ZB_ERR_IO, "%s: %s", spec, strerror(errno));
+    else if (S_ISDIR(sb.st_mode) && o && o->flat_val)
+        st = open_ilsvrc(spec, o, d);
     else if (S_ISDIR(sb.st_mode))
         st = open_folder(spec, d);
     else if (ends_with(spec, ".tar"))

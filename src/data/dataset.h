@@ -31,6 +31,7 @@ typedef struct zb_dataset_opts {
     const char *devkit;   /* ILSVRC devkit .tar.gz; NULL: ILSVRC2012_devkit_t12.tar.gz beside the tar */
     const char *root;     /* list files: paths are relative to this (default: the list's directory) */
     int no_md5;           /* skip torchvision's MD5 checks of the tar and devkit */
+    int flat_val;         /* a directory is the extracted val images (flat), labelled by the devkit */
 } zb_dataset_opts;
 
 /* Opens `spec`: a directory (ImageFolder), a .tar (ILSVRC2012 val, with its

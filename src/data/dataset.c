@@ -496,7 +496,8 @@ static zb_status list_flat(const char *dir, member **out, int64_t *n)
 
 static zb_status open_ilsvrc(const char *tar, const zb_dataset_opts *o, zb_dataset *d)
 {
-    int flat = o && o->flat_val;
+    struct stat sb;
+    int flat = o && o->flat_val && stat(tar, &sb) == 0 && S_ISDIR(sb.st_mode);
     char *devkit = NULL;
     if (o && o->devkit) {
         devkit = strdup(o->devkit);

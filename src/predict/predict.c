@@ -6,8 +6,9 @@
  *     top_probs = probs[rows, top]                     # saved as float16
  *     acc1 = mean(top[rows, argmax(top_probs)] == labels); acc5 = mean(label in row)
  *
- * except that each row's five columns are ordered by probability, largest
- * first (ties: lower class first), not argpartition's unspecified order. */
+ * The five columns are in the order numpy 1.x's argpartition leaves them
+ * (src/predict/argpartition.c), so the files match the seed's byte for byte
+ * given the same probabilities. */
 #include "predict/predict.h"
 
 #include <errno.h>
@@ -22,8 +23,9 @@
 #include "core/fp16.h"
 #include "core/status.h"
 #include "io/sha256.h"
+#include "predict/argpartition.h"
 
-#define CKPT_MAGIC "zoobench-checkpoint 1\n"
+#define CKPT_MAGIC "zoobench-checkpoint 2\n"
 #define REC_MAGIC 0x5a42524eu /* "NRBZ" */
 #define MAX_MSG 1024
 
@@ -87,13 +89,26 @@ static zb_status prep(const char *name, const uint8_t *buf, size_t len, const zb
     return st;
 }
 
-static void fill_row(const float *p, int k, zb_pred_row *row, uint16_t *all)
+/* scratch: neg (k floats), idx (k int64) */
+static void fill_row(const float *p, int k, zb_pred_row *row, uint16_t *all, float *neg, int64_t *idx)
 {
-    int idx[ZB_TOPK];
-    zb_topk(p, k, ZB_TOPK, idx);
+    if (k > ZB_TOPK) {
+        /* top = np.argpartition(-probs, 5)[:5] */
+        for (int c = 0; c < k; c++)
+            neg[c] = -p[c];
+        zb_argpartition_f32(neg, k, ZB_TOPK, idx);
+    } else {
+        int t[ZB_TOPK];
+        zb_topk(p, k, k, t);
+        for (int j = 0; j < ZB_TOPK; j++)
+            idx[j] = j < k ? t[j] : -1;
+    }
+    row->best = 0;
     for (int j = 0; j < ZB_TOPK; j++) {
         row->top[j] = idx[j];
-        row->prob[j] = zb_float_to_half(p[idx[j]]);
+        row->prob[j] = idx[j] >= 0 ? zb_float_to_half(p[idx[j]]) : 0;
+        if (idx[j] >= 0 && p[idx[j]] > p[row->top[row->best]])
+            row->best = j; /* np.argmax(top_probs): the first maximum */
     }
     row->failed = 0;
     if (all)
@@ -105,6 +120,7 @@ static void fail_row(zb_pred_row *row, uint16_t *all, int k)
 {
     for (int j = 0; j < ZB_TOPK; j++)
         row->top[j] = -1, row->prob[j] = 0;
+    row->best = 0;
     row->failed = 1;
     if (all)
         memset(all, 0, (size_t)k * sizeof *all);
@@ -133,9 +149,11 @@ static zb_status compute(const zb_dataset *d, const zb_predict_opts *o, const in
     int64_t *bidx = malloc((size_t)B * sizeof *bidx);
     char **errs = calloc((size_t)B, sizeof *errs);
     int *ok = malloc((size_t)B * sizeof *ok);
+    float *neg = malloc((size_t)k * sizeof *neg);
+    int64_t *pidx = malloc((size_t)(k > ZB_TOPK ? k : ZB_TOPK) * sizeof *pidx);
     zb_net *net = NULL;
     zb_dsreader *rd = NULL;
-    if (!x || !logits || !rows || (o->save_all_probs && !all) || !bidx || !errs || !ok) {
+    if (!x || !logits || !rows || (o->save_all_probs && !all) || !bidx || !errs || !ok || !neg || !pidx) {
         st = zb_error(ZB_ERR_NOMEM, "%s: out of memory", o->model);
         goto done;
     }
@@ -180,7 +198,7 @@ static zb_status compute(const zb_dataset *d, const zb_predict_opts *o, const in
         for (int i = 0, g = 0; i < nb; i++) {
             uint16_t *a = all ? all + (size_t)i * k : NULL;
             if (ok[i])
-                fill_row(logits + (size_t)g++ * k, k, &rows[i], a);
+                fill_row(logits + (size_t)g++ * k, k, &rows[i], a, neg, pidx);
             else
                 fail_row(&rows[i], a, k);
         }
@@ -199,6 +217,8 @@ done:
             free(errs[i]);
     free(errs);
     free(ok);
+    free(neg);
+    free(pidx);
     free(bidx);
     free(all);
     free(rows);
@@ -378,8 +398,8 @@ zb_status zb_predict_write(const zb_dataset *d, const zb_predict_opts *o, int64_
                                      d->name[lo + i], msg);
             continue;
         }
-        /* the seed: top[argmax(top_probs)] == label; columns are sorted, so column 0 */
-        if (y >= 0 && r->top[0] == y)
+        /* the seed: top[argmax(top_probs)] == label */
+        if (y >= 0 && r->top[r->best] == y)
             res->correct1++;
         for (int j = 0; j < ZB_TOPK; j++)
             if (y >= 0 && r->top[j] == y)
@@ -475,7 +495,7 @@ static const char *what_differs(const char *want, const char *got)
     return "a different setup";
 }
 
-static size_t row_bytes(int allp, int k) { return 8 + 1 + ZB_TOPK * 8 + ZB_TOPK * 2 + (allp ? (size_t)k * 2 : 0) + 2; }
+static size_t row_bytes(int allp, int k) { return 8 + 2 + ZB_TOPK * 8 + ZB_TOPK * 2 + (allp ? (size_t)k * 2 : 0) + 2; }
 
 /* Appends one record: magic, count, rows (index, failed, top, prob, [all], msglen, msg), SHA-256. */
 static zb_status ckpt_batch(void *vctx, const int64_t *idx, int nb, const zb_pred_row *rows, const uint16_t *all,
@@ -495,6 +515,7 @@ static zb_status ckpt_batch(void *vctx, const int64_t *idx, int nb, const zb_pre
         int64_t at = idx[i] - c->lo;
         memcpy(b + len, &idx[i], 8), len += 8;
         b[len++] = (uint8_t)rows[i].failed;
+        b[len++] = (uint8_t)rows[i].best;
         memcpy(b + len, rows[i].top, sizeof rows[i].top), len += sizeof rows[i].top;
         memcpy(b + len, rows[i].prob, sizeof rows[i].prob), len += sizeof rows[i].prob;
         if (c->allp) {
@@ -576,6 +597,7 @@ static long ckpt_load(ckpt *c, FILE *f, long off)
             }
             zb_pred_row *r = &c->rows[at];
             r->failed = b[p++];
+            r->best = b[p++] % ZB_TOPK;
             memcpy(r->top, b + p, sizeof r->top), p += sizeof r->top;
             memcpy(r->prob, b + p, sizeof r->prob), p += sizeof r->prob;
             if (c->allp) {

@@ -49,6 +49,7 @@ typedef struct zb_predict_opts {
 typedef struct zb_pred_row {
     int64_t top[ZB_TOPK];
     uint16_t prob[ZB_TOPK];  /* float16 */
+    int best;                /* column of the largest float32 probability (first of ties) */
     int failed;
 } zb_pred_row;
 

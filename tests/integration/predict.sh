@@ -57,8 +57,7 @@ for i in range(len(imgs)):
         assert (preds[i] == -1).all() and (probs[i] == 0).all() and (allp[i] == 0).all()
         continue
     r = np.load("%s/run%d.npy" % (t, i))[0]
-    top = np.argsort(-r, kind="stable")[:5]
-    assert set(np.argpartition(-r, 5)[:5]) == set(top)
+    top = np.argpartition(-r, 5)[:5]  # the seed's column order
     assert preds[i].tolist() == top.tolist(), (i, preds[i], top)
     assert probs[i].tobytes() == r[top].astype(np.float16).tobytes(), i
     assert allp[i].tobytes() == r.astype(np.float16).tobytes(), i

@@ -55,7 +55,8 @@ if command -v mpicc >/dev/null && command -v mpirun >/dev/null; then
     for f in cli/*.c; do
         mpicc -std=c11 -D_GNU_SOURCE -DZB_MPI -O1 -Iinclude -Isrc -c "$f" -o "$T/mpi/$(basename "$f" .c).o" || die "mpicc $f"
     done
-    mpicc -o "$T/zb-mpi" "$T"/mpi/*.o "$ZB_BUILD/libzoobench.a" -lcurl -lzip -ljpeg -lpng -larchive -lmatio -lz -lm -lpthread ||
+    # shellcheck disable=SC2046 # the Makefile's library list, word-split on purpose
+    mpicc -o "$T/zb-mpi" "$T"/mpi/*.o "$ZB_BUILD/libzoobench.a" $(sed -n 's/^LDLIBS *+= *//p' Makefile) ||
         die "mpi link"
     mpirun -n 2 --allow-run-as-root --oversubscribe "$T/zb-mpi" predict "$TAR" --no-md5 -m $M -w "$W" --size 64 \
         -o "$T/m" -b 2 --save-labels --save-all-probs >"$T/m.out" 2>"$T/m.err" || die "mpirun: $(cat "$T/m.err")"

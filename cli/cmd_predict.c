@@ -31,7 +31,8 @@ static void usage(FILE *f)
             "place, with ILSVRC2012_devkit_t12.tar.gz beside it or --devkit), or a list file of\n"
             "'path label' or 'path, label' lines.\n\n"
             "  -m, --model LIST     comma-separated models (see 'zoobench run --list'), or 'all'\n"
-            "  -w, --weights W      weights file (one model) or a directory holding <model>.pth/.h5\n"
+            "  -w, --weights W      weights file (one model), or a directory holding <name>.pth for\n"
+            "                       torchvision/<name> and <name>.h5 for keras/<name>\n"
             "  -o, --outdir DIR     output directory (default .)\n"
             "  -b, --batch B        images per forward pass (default 8); results do not depend on it\n"
             "  -j, --threads T      threads (default 1); results do not depend on it\n"
@@ -97,20 +98,21 @@ static int find_weights(const char *w, const char *model, char *out, size_t cap)
     }
     const char *slash = strrchr(model, '/');
     const char *s = slash ? slash + 1 : model;
-    static const char *const ext[] = {".pth", ".h5"};
-    for (int i = 0; i < 2; i++) {
-        snprintf(out, cap, "%s/%s%s", w, s, ext[i]);
-        if (access(out, R_OK) == 0)
-            return 0;
-    }
-    return cli_fail("%s: no %s.pth or %s.h5 in this directory", w, s, s);
+    const char *ext = strncmp(model, "keras/", 6) ? ".pth" : ".h5";
+    snprintf(out, cap, "%s/%s%s", w, s, ext);
+    if (access(out, R_OK) == 0)
+        return 0;
+    return cli_fail("%s: no %s%s in this directory (for %s)", w, s, ext, model);
 }
 
+/* The seed's line, under the seed's file-name stem ("mobilenetV2" for keras/mobilenet_v2). */
 static void print_acc(const char *model, const zb_predict_result *r)
 {
     int64_t n = r->hi - r->lo;
-    const char *slash = strrchr(model, '/');
-    printf("%s: acc1: %.2f%%, acc5: %.2f%% (%lld images, %lld unreadable)\n", slash ? slash + 1 : model,
+    char base[512], platform[16], stem[128] = "";
+    if (zb_predict_base(model, ".", base, sizeof base, platform) == ZB_OK)
+        snprintf(stem, sizeof stem, "%.*s", (int)(strlen(base) - strlen(platform) - 13), base + 2);
+    printf("%s: acc1: %.2f%%, acc5: %.2f%% (%lld images, %lld unreadable)\n", stem,
            n ? 100.0 * (double)r->correct1 / (double)n : 0.0, n ? 100.0 * (double)r->correct5 / (double)n : 0.0,
            (long long)n, (long long)r->errors);
 }
@@ -233,7 +235,9 @@ static char *model_list(const char *models)
         len += strlen(zb_model_at(i)->name) + 1;
     char *list = calloc(1, len);
     for (int i = 0; list && i < zb_model_count(); i++) {
-        if (i)
+        if (zb_model_at(i)->num_classes != 1000)
+            continue; /* feature extractors (no classifier) are not ImageNet models */
+        if (*list)
             strcat(list, ",");
         strcat(list, zb_model_at(i)->name);
     }

@@ -53,7 +53,17 @@ zb_status zb_predict_base(const char *model, const char *outdir, char *base, siz
         return zb_error(ZB_ERR_ARG, "%s: unknown model (see 'zoobench run --list')", model);
     const char *slash = strrchr(m->name, '/');
     const char *shortname = slash ? slash + 1 : m->name;
-    strcpy(platform, strcmp(m->framework, "keras") ? "pytorch" : "keras");
+    int keras = !strcmp(m->framework, "keras");
+    /* the seed's imagenet_keras_get_predictions.py file names */
+    static const char *const seed_keras[][2] = {{"inception_resnet_v2", "inceptionresnetv2"},
+                                                {"inception_v3", "inceptionv3"},
+                                                {"mobilenet_v2", "mobilenetV2"},
+                                                {"nasnet_large", "nasnetlarge"},
+                                                {"nasnet_mobile", "nasnetmobile"}};
+    for (size_t i = 0; keras && i < sizeof seed_keras / sizeof seed_keras[0]; i++)
+        if (!strcmp(shortname, seed_keras[i][0]))
+            shortname = seed_keras[i][1];
+    strcpy(platform, keras ? "keras" : "pytorch");
     int k = snprintf(base, cap, "%s/%s_%s_imagenet_", outdir, shortname, platform);
     if (k < 0 || (size_t)k >= cap)
         return zb_error(ZB_ERR_ARG, "%s: output path too long", outdir);
@@ -551,7 +561,7 @@ static long ckpt_load(ckpt *c, FILE *f, long off)
     for (;;) {
         uint32_t hdr[2];
         if (fseek(f, off, SEEK_SET) || fread(hdr, 4, 2, f) != 2 || hdr[0] != REC_MAGIC || hdr[1] == 0 ||
-            hdr[1] > 1u << 20)
+            hdr[1] > 4096) /* records hold one batch: at most 4096 images */
             return off;
         /* first pass: size */
         size_t len = 8;

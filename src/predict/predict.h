@@ -37,7 +37,6 @@ typedef struct zb_predict_opts {
     const char *outdir;
     int save_all_probs, save_labels;
     int shard_k, shard_n;    /* shard_n 0: the whole dataset */
-    int no_checkpoint;       /* MPI workers: compute only, no files */
     /* called after each batch (may be NULL) */
     void (*progress)(void *ctx, int64_t done, int64_t total);
     /* called once per unreadable image with its message (may be NULL) */

@@ -24,7 +24,7 @@
 #include <unistd.h>
 
 #include "core/status.h"
-#include "data/md5.h"
+#include "io/md5.h"
 #include "io/imagefolder.h"
 #include "io/sha256.h"
 
@@ -194,7 +194,7 @@ static zb_status open_list(const char *file, const char *root, zb_dataset *d)
 
 static zb_status check_md5(const char *path, const char *want)
 {
-    char hex[33];
+    char hex[ZB_MD5_HEX];
     zb_status st = zb_md5_file(path, hex);
     if (st != ZB_OK)
         return st;

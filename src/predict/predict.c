@@ -11,7 +11,9 @@
  * given the same probabilities. */
 #include "predict/predict.h"
 
+#include <dirent.h>
 #include <errno.h>
+#include <signal.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -360,6 +362,38 @@ static zb_status save_npy(const char *path, zb_dtype t, int ndim, const int64_t 
     return st;
 }
 
+/* Removes temp files a killed run left beside our outputs: "<stem>*.tmp" (save_text)
+ * and "<stem>*.tmp.<pid>.<n>" (zb_npy_save) whose process is gone. */
+static void clean_stale_tmp(const char *base)
+{
+    const char *slash = strrchr(base, '/');
+    char dir[512];
+    snprintf(dir, sizeof dir, "%.*s", (int)(slash - base), base);
+    const char *stem = slash + 1;
+    DIR *dd = opendir(dir);
+    if (!dd)
+        return;
+    struct dirent *e;
+    while ((e = readdir(dd))) {
+        if (strncmp(e->d_name, stem, strlen(stem)))
+            continue;
+        const char *t = strstr(e->d_name, ".tmp");
+        if (!t)
+            continue;
+        int stale = !t[4];
+        if (t[4] == '.') {
+            long pid = strtol(t + 5, NULL, 10);
+            stale = pid > 0 && pid != (long)getpid() && kill((pid_t)pid, 0) != 0 && errno == ESRCH;
+        }
+        if (stale) {
+            char path[1024];
+            snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+            unlink(path);
+        }
+    }
+    closedir(dd);
+}
+
 zb_status zb_predict_write(const zb_dataset *d, const zb_predict_opts *o, int64_t lo, int64_t hi,
                            const zb_pred_row *rows, const uint16_t *allprobs, char *const *errs,
                            zb_predict_result *res)
@@ -439,6 +473,8 @@ zb_status zb_predict_write(const zb_dataset *d, const zb_predict_opts *o, int64_
         st = save_text(path, etext, elen);
     else if (unlink(path) == 0) /* a stale list from an earlier run */
         fsync_dir(path);
+    if (st == ZB_OK)
+        clean_stale_tmp(base);
 edone:
     free(etext);
 done:

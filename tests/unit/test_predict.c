@@ -1,4 +1,4 @@
-/* src/predict + src/data: MD5 against RFC 1321's vectors, shard ranges,
+/* src/predict + src/data: shard ranges,
  * list-file parsing, and (when tests/integration/predict.sh passes weights)
  * that a model's memory is returned before the next model runs. */
 #include <malloc.h>
@@ -7,29 +7,8 @@
 #include <unistd.h>
 
 #include "data/dataset.h"
-#include "data/md5.h"
 #include "harness.h"
 #include "predict/predict.h"
-
-static void test_md5(void)
-{
-    static const char *const in[] = {"", "a", "abc", "message digest",
-                                     "12345678901234567890123456789012345678901234567890123456789012345678901234567890"};
-    static const char *const want[] = {"d41d8cd98f00b204e9800998ecf8427e", "0cc175b9c0f1b6a831c399e269772661",
-                                       "900150983cd24fb0d6963f7d28e17f72", "f96b697d7cb7938d525a2f31aaf161d0",
-                                       "57edf4a22be3c955ac49da2e2107b67a"};
-    for (int i = 0; i < 5; i++) {
-        zb_md5 c;
-        char hex[33];
-        zb_md5_init(&c);
-        /* fed in pieces of 7 bytes: the buffering path */
-        size_t n = strlen(in[i]);
-        for (size_t off = 0; off < n; off += 7)
-            zb_md5_update(&c, in[i] + off, n - off < 7 ? n - off : 7);
-        zb_md5_hex(&c, hex);
-        CHECK_STR(hex, want[i]);
-    }
-}
 
 static void test_ranges(void)
 {
@@ -123,7 +102,6 @@ static void test_memory(void)
 
 int main(void)
 {
-    RUN(test_md5);
     RUN(test_ranges);
     RUN(test_list);
     RUN(test_memory);

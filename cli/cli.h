@@ -35,5 +35,7 @@ int cmd_merge(int argc, char **argv);
 int cmd_valprep(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 int cmd_classify(int argc, char **argv);
+int cmd_models(int argc, char **argv);
+int cmd_weights(int argc, char **argv);
 
 #endif

@@ -6,7 +6,13 @@ OPT      ?= -O2 -g
 CFLAGS_BASE = -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -ffp-contract=off -fno-fast-math -fPIC \
               -Iinclude -Isrc $(OPT)
 CFLAGS  += $(CFLAGS_BASE)
-LDLIBS  += -lcurl -lzip -ljpeg -lpng -lz -lm -lpthread
+LDLIBS  += -lcurl -lzip -ljpeg -lpng -larchive -lmatio -lz -lm -lpthread
+
+# `make MPI=1`: zoobench built with mpicc, `mpirun -n R zoobench predict ...` splits the images.
+ifeq ($(MPI),1)
+CC      := mpicc
+CFLAGS  += -DZB_MPI
+endif
 
 LIB_SRC  := $(sort $(wildcard src/*/*.c src/*/*/*.c))
 # AVX2/FMA kernels are compiled with those extensions on purpose, file by file;

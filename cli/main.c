@@ -15,6 +15,9 @@ static const cli_command commands[] = {
     {"weights", cmd_weights, "fetch, verify and list the official weight files"},
     {"classify", cmd_classify, "top-5 ImageNet classes of images"},
     {"bench", cmd_bench, "speed of the models on random weights: img/s, GFLOP/s, % of FMA peak"},
+    {"predict", cmd_predict, "run models over ImageNet val: the seed's top-5 files, resumable, sharded, MPI"},
+    {"merge", cmd_merge, "join the files of 'predict --shard K/N' runs"},
+    {"valprep", cmd_valprep, "lay ILSVRC2012 val images out in wnid folders (like valprep.sh)"},
 };
 
 static void usage(FILE *f)

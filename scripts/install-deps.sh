@@ -9,7 +9,8 @@ apt-get install -y -qq --no-install-recommends \
     libcurl4-openssl-dev libzip-dev zlib1g-dev libjpeg62-turbo-dev libpng-dev \
     libarchive-dev libmatio-dev \
     python3 python3-numpy python3-pil python3-h5py python3-torch python3-torchvision \
-    python3-keras-applications python3-pandas \
+    python3-keras-applications python3-pandas python3-scipy \
+    openmpi-bin libopenmpi-dev \
     darknet valgrind clang nodejs npm >/dev/null
 # Node packages used only as test oracles (TF.js Keras semantics).
 if [ -f tests/oracle/package.json ]; then

@@ -147,8 +147,16 @@ static int cmp_root(const void *a, const void *b)
 
 zb_status zb_imagefolder_labels(const char *root, int64_t **labels, int64_t *n, int *nclasses)
 {
+    return zb_imagefolder_scan(root, labels, NULL, n, nclasses);
+}
+
+zb_status zb_imagefolder_scan(const char *root, int64_t **labels, char ***paths, int64_t *n, int *nclasses)
+{
     *labels = NULL;
     *n = 0;
+    if (paths)
+        *paths = NULL;
+    strlist pl = {0};
     strlist classes = {0}, other = {0};
     int64_t *lab = NULL, count = 0, cap = 0;
     zb_status st = list_dir(root, &classes, &other);
@@ -183,6 +191,17 @@ zb_status zb_imagefolder_labels(const char *root, int64_t **labels, int64_t *n, 
                     lab = nl;
                     cap = ncap;
                 }
+                if (paths) {
+                    char *rel = *roots.v[r] ? join(roots.v[r], files.v[f]) : strdup(files.v[f]);
+                    char *full = rel ? join(cdir, rel) : NULL;
+                    free(rel);
+                    int bad = !full || strlist_push(&pl, full);
+                    free(full);
+                    if (bad) {
+                        st = zb_error(ZB_ERR_NOMEM, "%s: out of memory", root);
+                        break;
+                    }
+                }
                 lab[count++] = (int64_t)c;
             }
             free(dir);
@@ -200,8 +219,11 @@ zb_status zb_imagefolder_labels(const char *root, int64_t **labels, int64_t *n, 
     strlist_free(&classes);
     if (st != ZB_OK) {
         free(lab);
+        strlist_free(&pl);
         return st;
     }
+    if (paths)
+        *paths = pl.v; /* pl.n == count */
     *labels = lab;
     *n = count;
     return ZB_OK;

@@ -14,6 +14,10 @@
  * A class without images is an error, as in torchvision. */
 zb_status zb_imagefolder_labels(const char *root, int64_t **labels, int64_t *n, int *nclasses);
 
+/* zb_imagefolder_labels plus, when `paths` is not NULL, the N image paths
+ * ("root/class/.../file"), each malloc'd, in an array the caller frees. */
+zb_status zb_imagefolder_scan(const char *root, int64_t **labels, char ***paths, int64_t *n, int *nclasses);
+
 /* 1 when torchvision's has_file_allowed_extension(name, IMG_EXTENSIONS) holds. */
 int zb_imagefolder_is_image(const char *name);
 

@@ -1,0 +1,838 @@
+/* Datasets: ImageFolder (src/io/imagefolder.c), list files, and the raw
+ * ILSVRC2012 val tar + devkit as torchvision/datasets/imagenet.py reads them:
+ *
+ *     idx_to_wnid = {ILSVRC2012_ID: WNID for the meta.mat synsets with num_children == 0}
+ *     val_wnids = [idx_to_wnid[int(line)] for line in ILSVRC2012_validation_ground_truth.txt]
+ *     images = sorted(tar members);  image i goes to folder val_wnids[i]
+ *     ImageFolder(val): classes = sorted wnids, items sorted by (wnid, file name)
+ *
+ * The class index is the position of the wnid among the sorted 1000 leaf
+ * wnids of meta.mat (the models' output order; the same as torchvision's
+ * classes when every class has a val image, as in the real set). */
+#include "data/dataset.h"
+
+#include <archive.h>
+#include <archive_entry.h>
+#include <dirent.h>
+#include <errno.h>
+#include <limits.h>
+#include <matio.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "core/status.h"
+#include "io/md5.h"
+#include "io/imagefolder.h"
+#include "io/sha256.h"
+
+#define MAX_MEMBER (256u << 20) /* largest tar member read into memory */
+
+void zb_dataset_free(zb_dataset *d)
+{
+    if (!d)
+        return;
+    for (int64_t i = 0; i < d->n; i++)
+        free(d->name[i]);
+    free(d->name);
+    free(d->label);
+    free(d->stream_pos);
+    free(d->tar_path);
+    for (int i = 0; i < d->nclasses; i++)
+        if (d->wnids)
+            free(d->wnids[i]);
+    free(d->wnids);
+    free(d);
+}
+
+/* Identity of the dataset: kind, then each item's name relative to the root and its label. */
+static void digest(zb_dataset *d, size_t strip)
+{
+    zb_sha256 h;
+    zb_sha256_init(&h);
+    zb_sha256_update(&h, d->kind == ZB_DS_FILES ? "files\n" : "ilsvrc\n", d->kind == ZB_DS_FILES ? 6 : 7);
+    for (int64_t i = 0; i < d->n; i++) {
+        const char *s = d->name[i];
+        if (strlen(s) >= strip)
+            s += strip;
+        char lab[32];
+        int k = snprintf(lab, sizeof lab, "\t%lld\n", (long long)d->label[i]);
+        zb_sha256_update(&h, s, strlen(s));
+        zb_sha256_update(&h, lab, (size_t)k);
+    }
+    zb_sha256_final(&h, d->digest);
+}
+
+static zb_status identity_stream(zb_dataset *d)
+{
+    d->stream_pos = malloc((size_t)(d->n ? d->n : 1) * sizeof *d->stream_pos);
+    if (!d->stream_pos)
+        return zb_error(ZB_ERR_NOMEM, "dataset: out of memory");
+    for (int64_t i = 0; i < d->n; i++)
+        d->stream_pos[i] = i;
+    return ZB_OK;
+}
+
+static zb_status open_folder(const char *dir, zb_dataset *d)
+{
+    int nc = 0;
+    zb_status st = zb_imagefolder_scan(dir, &d->label, &d->name, &d->n, &nc);
+    if (st != ZB_OK)
+        return st;
+    d->kind = ZB_DS_FILES;
+    digest(d, strlen(dir) + 1);
+    return identity_stream(d);
+}
+
+/* ---- list files ------------------------------------------------------- */
+
+static char *path_join(const char *dir, const char *name)
+{
+    if (name[0] == '/' || !dir || !*dir)
+        return strdup(name);
+    size_t a = strlen(dir), b = strlen(name);
+    char *p = malloc(a + b + 2);
+    if (p)
+        snprintf(p, a + b + 2, "%s/%s", dir, name);
+    return p;
+}
+
+/* "path label" (Caffe val.txt) or "path, label"; the label is the last field. */
+static zb_status open_list(const char *file, const char *root, zb_dataset *d)
+{
+    FILE *f = fopen(file, "r");
+    if (!f)
+        return zb_error(ZB_ERR_IO, "%s: %s", file, strerror(errno));
+    char *dir = NULL;
+    if (!root) {
+        dir = strdup(file);
+        if (!dir) {
+            fclose(f);
+            return zb_error(ZB_ERR_NOMEM, "%s: out of memory", file);
+        }
+        char *slash = strrchr(dir, '/');
+        if (slash)
+            *slash = 0;
+        else
+            strcpy(dir, ".");
+        root = dir;
+    }
+    char *line = NULL;
+    size_t cap = 0, lcap = 0;
+    ssize_t len;
+    long lineno = 0;
+    zb_status st = ZB_OK;
+    d->kind = ZB_DS_FILES;
+    while (st == ZB_OK && (len = getline(&line, &cap, f)) >= 0) {
+        lineno++;
+        while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r' || line[len - 1] == ' ' ||
+                           line[len - 1] == '\t'))
+            line[--len] = 0;
+        char *s = line;
+        while (*s == ' ' || *s == '\t')
+            s++;
+        if (!*s)
+            continue;
+        char *sep = s + strlen(s);
+        while (sep > s && sep[-1] != ' ' && sep[-1] != '\t' && sep[-1] != ',')
+            sep--;
+        char *end = NULL;
+        errno = 0;
+        long long lab = strtoll(sep, &end, 10);
+        if (sep == s || end == sep || *end || errno || lab < 0 || lab > INT_MAX) {
+            st = zb_error(ZB_ERR_FORMAT, "%s:%ld: expected 'path label' or 'path, label', got '%s'", file, lineno,
+                          s);
+            break;
+        }
+        char *pend = sep;
+        while (pend > s && (pend[-1] == ' ' || pend[-1] == '\t'))
+            pend--;
+        if (pend > s && pend[-1] == ',')
+            pend--;
+        while (pend > s && (pend[-1] == ' ' || pend[-1] == '\t'))
+            pend--;
+        if (pend == s) {
+            st = zb_error(ZB_ERR_FORMAT, "%s:%ld: no path before the label", file, lineno);
+            break;
+        }
+        *pend = 0;
+        if (d->n == (int64_t)lcap) {
+            size_t nc = lcap ? lcap * 2 : 1024;
+            char **nn = realloc(d->name, nc * sizeof *nn);
+            if (nn)
+                d->name = nn;
+            int64_t *nl = nn ? realloc(d->label, nc * sizeof *nl) : NULL;
+            if (nl)
+                d->label = nl;
+            if (!nn || !nl) {
+                st = zb_error(ZB_ERR_NOMEM, "%s: out of memory", file);
+                break;
+            }
+            lcap = nc;
+        }
+        if (!(d->name[d->n] = path_join(root, s))) {
+            st = zb_error(ZB_ERR_NOMEM, "%s: out of memory", file);
+            break;
+        }
+        d->label[d->n++] = lab;
+    }
+    free(line);
+    fclose(f);
+    if (st == ZB_OK && d->n == 0)
+        st = zb_error(ZB_ERR_FORMAT, "%s: no images listed", file);
+    if (st == ZB_OK) {
+        digest(d, strlen(root) + 1);
+        st = identity_stream(d);
+    }
+    free(dir);
+    return st;
+}
+
+/* ---- ILSVRC2012 tar + devkit ------------------------------------------ */
+
+static zb_status check_md5(const char *path, const char *want)
+{
+    char hex[ZB_MD5_HEX];
+    zb_status st = zb_md5_file(path, hex);
+    if (st != ZB_OK)
+        return st;
+    if (strcmp(hex, want))
+        return zb_error(ZB_ERR_VERIFY, "%s: MD5 %s, torchvision expects %s (a different or damaged file; --no-md5 skips this check)",
+                        path, hex, want);
+    return ZB_OK;
+}
+
+static int ends_with(const char *s, const char *t)
+{
+    size_t a = strlen(s), b = strlen(t);
+    return a >= b && !strcmp(s + a - b, t);
+}
+
+/* Reads the devkit's ground truth and meta.mat into memory. */
+static zb_status read_devkit(const char *path, char **gt, size_t *gtlen, char **meta, size_t *metalen)
+{
+    struct archive *a = archive_read_new();
+    if (!a)
+        return zb_error(ZB_ERR_NOMEM, "%s: out of memory", path);
+    archive_read_support_filter_all(a);
+    archive_read_support_format_tar(a);
+    zb_status st = ZB_OK;
+    if (archive_read_open_filename(a, path, 1 << 16) != ARCHIVE_OK) {
+        st = zb_error(ZB_ERR_IO, "%s: %s", path, archive_error_string(a));
+        archive_read_free(a);
+        return st;
+    }
+    struct archive_entry *e;
+    int r;
+    while (st == ZB_OK && (r = archive_read_next_header(a, &e)) == ARCHIVE_OK) {
+        const char *name = archive_entry_pathname(e);
+        char **dst = NULL;
+        size_t *dlen = NULL;
+        if (ends_with(name, "data/ILSVRC2012_validation_ground_truth.txt"))
+            dst = gt, dlen = gtlen;
+        else if (ends_with(name, "data/meta.mat"))
+            dst = meta, dlen = metalen;
+        if (!dst || *dst)
+            continue;
+        int64_t size = archive_entry_size(e);
+        if (size < 0 || size > (int64_t)MAX_MEMBER) {
+            st = zb_error(ZB_ERR_LIMIT, "%s: %s is too large", path, name);
+            break;
+        }
+        *dst = malloc((size_t)size + 1);
+        if (!*dst) {
+            st = zb_error(ZB_ERR_NOMEM, "%s: out of memory", path);
+            break;
+        }
+        la_ssize_t got = archive_read_data(a, *dst, (size_t)size);
+        if (got != size)
+            st = zb_error(ZB_ERR_FORMAT, "%s: %s: truncated", path, name);
+        (*dst)[size] = 0;
+        *dlen = (size_t)size;
+    }
+    if (st == ZB_OK && r != ARCHIVE_EOF)
+        st = zb_error(ZB_ERR_FORMAT, "%s: %s", path, archive_error_string(a));
+    archive_read_free(a);
+    if (st == ZB_OK && !*gt)
+        st = zb_error(ZB_ERR_FORMAT, "%s: no data/ILSVRC2012_validation_ground_truth.txt", path);
+    if (st == ZB_OK && !*meta)
+        st = zb_error(ZB_ERR_FORMAT, "%s: no data/meta.mat", path);
+    return st;
+}
+
+static double mat_num(matvar_t *v)
+{
+    if (!v || !v->data || v->rank < 1)
+        return -1;
+    switch (v->data_type) {
+    case MAT_T_DOUBLE: return *(double *)v->data;
+    case MAT_T_SINGLE: return *(float *)v->data;
+    case MAT_T_UINT8: return *(uint8_t *)v->data;
+    case MAT_T_INT8: return *(int8_t *)v->data;
+    case MAT_T_UINT16: return *(uint16_t *)v->data;
+    case MAT_T_INT16: return *(int16_t *)v->data;
+    case MAT_T_UINT32: return *(uint32_t *)v->data;
+    case MAT_T_INT32: return *(int32_t *)v->data;
+    default: return -1;
+    }
+}
+
+/* A MATLAB char array as a C string (8-bit or 16-bit storage, ASCII content). */
+static char *mat_str(matvar_t *v)
+{
+    if (!v || v->class_type != MAT_C_CHAR || !v->data)
+        return NULL;
+    size_t n = 1;
+    for (int i = 0; i < v->rank; i++)
+        n *= v->dims[i];
+    char *s = malloc(n + 1);
+    if (!s)
+        return NULL;
+    for (size_t i = 0; i < n; i++) {
+        unsigned c;
+        if (v->data_type == MAT_T_UINT16 || v->data_type == MAT_T_UTF16)
+            c = ((uint16_t *)v->data)[i];
+        else
+            c = ((uint8_t *)v->data)[i];
+        s[i] = (char)(c < 128 ? c : '?');
+    }
+    s[n] = 0;
+    return s;
+}
+
+typedef struct idwnid {
+    long id;
+    char *wnid;
+} idwnid;
+
+static int cmp_strp(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
+
+/* meta.mat 'synsets': leaf synsets (num_children == 0) as (ILSVRC2012_ID, WNID). */
+static zb_status parse_meta(const char *devkit, const char *buf, size_t len, idwnid **out, int *nout)
+{
+    char tmpl[] = "/tmp/zoobench-meta-XXXXXX";
+    int fd = mkstemp(tmpl);
+    if (fd < 0)
+        return zb_error(ZB_ERR_IO, "%s: temp file: %s", devkit, strerror(errno));
+    size_t off = 0;
+    while (off < len) {
+        ssize_t w = write(fd, buf + off, len - off);
+        if (w <= 0)
+            break;
+        off += (size_t)w;
+    }
+    close(fd);
+    zb_status st = ZB_OK;
+    mat_t *mat = off == len ? Mat_Open(tmpl, MAT_ACC_RDONLY) : NULL;
+    matvar_t *syn = mat ? Mat_VarRead(mat, "synsets") : NULL;
+    *out = NULL;
+    *nout = 0;
+    if (!syn || syn->class_type != MAT_C_STRUCT) {
+        st = zb_error(ZB_ERR_FORMAT, "%s: data/meta.mat has no 'synsets' struct array", devkit);
+        goto done;
+    }
+    size_t n = 1;
+    for (int i = 0; i < syn->rank; i++)
+        n *= syn->dims[i];
+    idwnid *v = calloc(n ? n : 1, sizeof *v);
+    if (!v) {
+        st = zb_error(ZB_ERR_NOMEM, "%s: out of memory", devkit);
+        goto done;
+    }
+    int k = 0;
+    for (size_t i = 0; i < n; i++) {
+        matvar_t *fid = Mat_VarGetStructFieldByName(syn, "ILSVRC2012_ID", i);
+        matvar_t *fw = Mat_VarGetStructFieldByName(syn, "WNID", i);
+        matvar_t *fc = Mat_VarGetStructFieldByName(syn, "num_children", i);
+        double id = mat_num(fid), nc = mat_num(fc);
+        char *w = mat_str(fw);
+        if (!w || id < 0 || nc < 0) {
+            free(w);
+            st = zb_error(ZB_ERR_FORMAT, "%s: data/meta.mat synset %zu lacks ILSVRC2012_ID, WNID or num_children",
+                          devkit, i + 1);
+            break;
+        }
+        if (nc == 0) {
+            v[k].id = (long)id;
+            v[k++].wnid = w;
+        } else {
+            free(w);
+        }
+    }
+    if (st != ZB_OK) {
+        for (int i = 0; i < k; i++)
+            free(v[i].wnid);
+        free(v);
+    } else {
+        *out = v;
+        *nout = k;
+    }
+done:
+    if (syn)
+        Mat_VarFree(syn);
+    if (mat)
+        Mat_Close(mat);
+    unlink(tmpl);
+    return st;
+}
+
+typedef struct member {
+    char *name;
+    int64_t pos;   /* order in the tar */
+    int wnid;      /* index into the sorted wnids */
+} member;
+
+static int cmp_member_name(const void *a, const void *b)
+{
+    return strcmp(((const member *)a)->name, ((const member *)b)->name);
+}
+
+static int cmp_member_class(const void *a, const void *b)
+{
+    const member *x = a, *y = b;
+    if (x->wnid != y->wnid)
+        return x->wnid < y->wnid ? -1 : 1;
+    return strcmp(x->name, y->name);
+}
+
+/* Top-level regular files of the tar, in tar order. */
+static zb_status list_tar(const char *path, member **out, int64_t *n)
+{
+    struct archive *a = archive_read_new();
+    if (!a)
+        return zb_error(ZB_ERR_NOMEM, "%s: out of memory", path);
+    archive_read_support_format_tar(a);
+    zb_status st = ZB_OK;
+    member *m = NULL;
+    int64_t cnt = 0, cap = 0;
+    if (archive_read_open_filename(a, path, 1 << 16) != ARCHIVE_OK) {
+        st = zb_error(ZB_ERR_IO, "%s: %s", path, archive_error_string(a));
+        archive_read_free(a);
+        return st;
+    }
+    struct archive_entry *e;
+    int r;
+    while ((r = archive_read_next_header(a, &e)) == ARCHIVE_OK) {
+        if (archive_entry_filetype(e) != AE_IFREG)
+            continue;
+        const char *name = archive_entry_pathname(e);
+        while (name[0] == '.' && name[1] == '/')
+            name += 2;
+        if (cnt == cap) {
+            int64_t nc = cap ? cap * 2 : 1024;
+            member *nm = realloc(m, (size_t)nc * sizeof *nm);
+            if (!nm) {
+                st = zb_error(ZB_ERR_NOMEM, "%s: out of memory", path);
+                break;
+            }
+            m = nm;
+            cap = nc;
+        }
+        m[cnt].pos = cnt;
+        m[cnt].wnid = -1;
+        if (!(m[cnt].name = strdup(name))) {
+            st = zb_error(ZB_ERR_NOMEM, "%s: out of memory", path);
+            break;
+        }
+        cnt++;
+    }
+    if (st == ZB_OK && r != ARCHIVE_EOF)
+        st = zb_error(ZB_ERR_FORMAT, "%s: %s", path, archive_error_string(a));
+    archive_read_free(a);
+    if (st != ZB_OK) {
+        for (int64_t i = 0; i < cnt; i++)
+            free(m[i].name);
+        free(m);
+        return st;
+    }
+    *out = m;
+    *n = cnt;
+    return ZB_OK;
+}
+
+/* The image files of a flat directory (extracted val images), sorted later. */
+static zb_status list_flat(const char *dir, member **out, int64_t *n)
+{
+    DIR *dd = opendir(dir);
+    if (!dd)
+        return zb_error(ZB_ERR_IO, "%s: %s", dir, strerror(errno));
+    member *m = NULL;
+    int64_t cnt = 0, cap = 0;
+    zb_status st = ZB_OK;
+    struct dirent *e;
+    while ((e = readdir(dd))) {
+        if (e->d_name[0] == '.' || !zb_imagefolder_is_image(e->d_name))
+            continue;
+        if (cnt == cap) {
+            int64_t nc = cap ? cap * 2 : 1024;
+            member *nm = realloc(m, (size_t)nc * sizeof *nm);
+            if (!nm) {
+                st = zb_error(ZB_ERR_NOMEM, "%s: out of memory", dir);
+                break;
+            }
+            m = nm, cap = nc;
+        }
+        m[cnt].pos = cnt;
+        m[cnt].wnid = -1;
+        if (!(m[cnt].name = path_join(dir, e->d_name))) {
+            st = zb_error(ZB_ERR_NOMEM, "%s: out of memory", dir);
+            break;
+        }
+        cnt++;
+    }
+    closedir(dd);
+    if (st != ZB_OK) {
+        for (int64_t i = 0; i < cnt; i++)
+            free(m[i].name);
+        free(m);
+        return st;
+    }
+    *out = m;
+    *n = cnt;
+    return ZB_OK;
+}
+
+static zb_status open_ilsvrc(const char *tar, const zb_dataset_opts *o, zb_dataset *d)
+{
+    struct stat sb;
+    int flat = o && o->flat_val && stat(tar, &sb) == 0 && S_ISDIR(sb.st_mode);
+    char *devkit = NULL;
+    if (o && o->devkit) {
+        devkit = strdup(o->devkit);
+    } else {
+        const char *slash = strrchr(tar, '/');
+        size_t dl = slash ? (size_t)(slash - tar) : 1;
+        devkit = malloc(dl + 40);
+        if (devkit)
+            snprintf(devkit, dl + 40, "%.*s/ILSVRC2012_devkit_t12.tar.gz", (int)dl, slash ? tar : ".");
+    }
+    if (!devkit)
+        return zb_error(ZB_ERR_NOMEM, "%s: out of memory", tar);
+    zb_status st = ZB_OK;
+    char *gt = NULL, *meta = NULL;
+    size_t gtlen = 0, metalen = 0;
+    idwnid *syn = NULL;
+    int nsyn = 0;
+    member *m = NULL;
+    int64_t nm = 0;
+    long *gtid = NULL;
+    if (!(o && o->no_md5)) {
+        st = check_md5(devkit, ZB_ILSVRC_DEVKIT_MD5);
+        if (st == ZB_OK && !flat)
+            st = check_md5(tar, ZB_ILSVRC_VAL_MD5);
+    }
+    if (st == ZB_OK)
+        st = read_devkit(devkit, &gt, &gtlen, &meta, &metalen);
+    if (st == ZB_OK)
+        st = parse_meta(devkit, meta, metalen, &syn, &nsyn);
+    if (st == ZB_OK && nsyn == 0)
+        st = zb_error(ZB_ERR_FORMAT, "%s: data/meta.mat has no leaf synsets", devkit);
+    /* the classes: sorted leaf wnids */
+    if (st == ZB_OK) {
+        d->wnids = calloc((size_t)nsyn, sizeof *d->wnids);
+        if (!d->wnids)
+            st = zb_error(ZB_ERR_NOMEM, "%s: out of memory", devkit);
+        for (int i = 0; st == ZB_OK && i < nsyn; i++)
+            if (!(d->wnids[d->nclasses++] = strdup(syn[i].wnid)))
+                st = zb_error(ZB_ERR_NOMEM, "%s: out of memory", devkit);
+        if (st == ZB_OK)
+            qsort(d->wnids, (size_t)nsyn, sizeof *d->wnids, cmp_strp);
+        for (int i = 1; st == ZB_OK && i < nsyn; i++)
+            if (!strcmp(d->wnids[i - 1], d->wnids[i]))
+                st = zb_error(ZB_ERR_FORMAT, "%s: data/meta.mat lists %s twice", devkit, d->wnids[i]);
+    }
+    /* ground truth lines: ILSVRC2012_IDs */
+    int64_t ngt = 0;
+    if (st == ZB_OK) {
+        gtid = malloc((gtlen / 2 + 1) * sizeof *gtid);
+        if (!gtid)
+            st = zb_error(ZB_ERR_NOMEM, "%s: out of memory", devkit);
+        char *p = gt;
+        long line = 0;
+        while (st == ZB_OK && *p) {
+            line++;
+            char *end;
+            errno = 0;
+            long v = strtol(p, &end, 10);
+            if (end == p || errno) {
+                st = zb_error(ZB_ERR_FORMAT, "%s: ILSVRC2012_validation_ground_truth.txt line %ld is not a number",
+                              devkit, line);
+                break;
+            }
+            gtid[ngt++] = v;
+            p = end;
+            while (*p == '\n' || *p == '\r' || *p == ' ')
+                p++;
+        }
+    }
+    if (st == ZB_OK)
+        st = flat ? list_flat(tar, &m, &nm) : list_tar(tar, &m, &nm);
+    if (st == ZB_OK && nm > ngt)
+        st = zb_error(ZB_ERR_FORMAT, "%s: %lld images but the ground truth has %lld lines", tar, (long long)nm,
+                      (long long)ngt);
+    if (st == ZB_OK && nm == 0)
+        st = zb_error(ZB_ERR_FORMAT, "%s: no images in the archive", tar);
+    if (st == ZB_OK) {
+        /* image i (sorted by name) has the wnid of ground-truth line i */
+        qsort(m, (size_t)nm, sizeof *m, cmp_member_name);
+        for (int64_t i = 0; st == ZB_OK && i < nm; i++) {
+            if (i > 0 && !strcmp(m[i - 1].name, m[i].name)) {
+                st = zb_error(ZB_ERR_FORMAT, "%s: %s appears twice", tar, m[i].name);
+                break;
+            }
+            const char *w = NULL;
+            for (int s = 0; s < nsyn; s++)
+                if (syn[s].id == gtid[i]) {
+                    w = syn[s].wnid;
+                    break;
+                }
+            if (!w) {
+                st = zb_error(ZB_ERR_FORMAT, "%s: ground truth line %lld: ILSVRC2012_ID %ld is not a leaf synset",
+                              devkit, (long long)i + 1, gtid[i]);
+                break;
+            }
+            char **hit = bsearch(&w, d->wnids, (size_t)nsyn, sizeof *d->wnids, cmp_strp);
+            m[i].wnid = (int)(hit - d->wnids);
+        }
+    }
+    if (st == ZB_OK) {
+        qsort(m, (size_t)nm, sizeof *m, cmp_member_class);
+        d->kind = flat ? ZB_DS_FILES : ZB_DS_ILSVRC_TAR;
+        d->name = calloc((size_t)nm, sizeof *d->name);
+        d->label = malloc((size_t)nm * sizeof *d->label);
+        d->stream_pos = malloc((size_t)nm * sizeof *d->stream_pos);
+        d->tar_path = strdup(tar);
+        if (!d->name || !d->label || !d->stream_pos || !d->tar_path)
+            st = zb_error(ZB_ERR_NOMEM, "%s: out of memory", tar);
+        for (int64_t i = 0; st == ZB_OK && i < nm; i++) {
+            d->name[i] = m[i].name;
+            m[i].name = NULL;
+            d->label[i] = m[i].wnid;
+            d->stream_pos[i] = m[i].pos;
+            d->n++;
+        }
+        if (st == ZB_OK && flat)
+            for (int64_t i = 0; i < nm; i++)
+                d->stream_pos[i] = i;
+        if (st == ZB_OK)
+            digest(d, flat ? strlen(tar) + 1 : 0);
+    }
+    for (int64_t i = 0; i < nm; i++)
+        free(m[i].name);
+    free(m);
+    for (int i = 0; i < nsyn; i++)
+        free(syn[i].wnid);
+    free(syn);
+    free(gtid);
+    free(gt);
+    free(meta);
+    free(devkit);
+    return st;
+}
+
+zb_status zb_dataset_open(const char *spec, const zb_dataset_opts *o, zb_dataset **out)
+{
+    *out = NULL;
+    zb_dataset *d = calloc(1, sizeof *d);
+    if (!d)
+        return zb_error(ZB_ERR_NOMEM, "%s: out of memory", spec);
+    struct stat sb;
+    zb_status st;
+    if (stat(spec, &sb) != 0)
+        st = zb_error(ZB_ERR_IO, "%s: %s", spec, strerror(errno));
+    else if (S_ISDIR(sb.st_mode) && o && o->flat_val)
+        st = open_ilsvrc(spec, o, d);
+    else if (S_ISDIR(sb.st_mode))
+        st = open_folder(spec, d);
+    else if (ends_with(spec, ".tar"))
+        st = open_ilsvrc(spec, o, d);
+    else
+        st = open_list(spec, o ? o->root : NULL, d);
+    if (st != ZB_OK) {
+        zb_dataset_free(d);
+        return st;
+    }
+    *out = d;
+    return ZB_OK;
+}
+
+/* ---- reading ---------------------------------------------------------- */
+
+struct zb_dsreader {
+    const zb_dataset *d;
+    int64_t *items;       /* wanted dataset indices, in stream order */
+    int64_t count, next;
+    uint8_t *buf;
+    size_t cap;
+    struct archive *a;    /* tar mode */
+    int64_t *by_pos;      /* tar: stream position -> dataset index, -1 if not wanted */
+    int64_t pos;          /* tar: next member position */
+};
+
+static const zb_dataset *cmp_ds;
+static int cmp_stream(const void *a, const void *b)
+{
+    int64_t x = cmp_ds->stream_pos[*(const int64_t *)a], y = cmp_ds->stream_pos[*(const int64_t *)b];
+    return (x > y) - (x < y);
+}
+
+zb_status zb_dsreader_open(const zb_dataset *d, const int64_t *items, int64_t count, zb_dsreader **out)
+{
+    *out = NULL;
+    zb_dsreader *r = calloc(1, sizeof *r);
+    if (!r)
+        return zb_error(ZB_ERR_NOMEM, "dataset: out of memory");
+    r->d = d;
+    r->items = malloc((size_t)(count ? count : 1) * sizeof *r->items);
+    if (!r->items) {
+        free(r);
+        return zb_error(ZB_ERR_NOMEM, "dataset: out of memory");
+    }
+    memcpy(r->items, items, (size_t)count * sizeof *items);
+    r->count = count;
+    cmp_ds = d; /* qsort has no context argument in C11 */
+    qsort(r->items, (size_t)count, sizeof *r->items, cmp_stream);
+    if (d->kind == ZB_DS_ILSVRC_TAR && count > 0) {
+        r->by_pos = malloc((size_t)d->n * sizeof *r->by_pos);
+        r->a = archive_read_new();
+        if (!r->by_pos || !r->a) {
+            zb_dsreader_free(r);
+            return zb_error(ZB_ERR_NOMEM, "dataset: out of memory");
+        }
+        for (int64_t i = 0; i < d->n; i++)
+            r->by_pos[i] = -1;
+        for (int64_t i = 0; i < count; i++)
+            r->by_pos[d->stream_pos[r->items[i]]] = r->items[i];
+        archive_read_support_format_tar(r->a);
+        if (archive_read_open_filename(r->a, d->tar_path, 1 << 16) != ARCHIVE_OK) {
+            zb_status st = zb_error(ZB_ERR_IO, "%s: %s", d->tar_path, archive_error_string(r->a));
+            zb_dsreader_free(r);
+            return st;
+        }
+    }
+    *out = r;
+    return ZB_OK;
+}
+
+static int grow(zb_dsreader *r, size_t n)
+{
+    if (n <= r->cap)
+        return 0;
+    uint8_t *b = realloc(r->buf, n);
+    if (!b)
+        return -1;
+    r->buf = b;
+    r->cap = n;
+    return 0;
+}
+
+static int next_file(zb_dsreader *r, int64_t *index, const uint8_t **buf, size_t *len, zb_status *st_item)
+{
+    int64_t i = r->items[r->next++];
+    const char *path = r->d->name[i];
+    *index = i;
+    *buf = NULL;
+    *len = 0;
+    *st_item = ZB_OK;
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        *st_item = zb_error(ZB_ERR_IO, "%s: %s", path, strerror(errno));
+        return 1;
+    }
+    size_t n = 0, got;
+    for (;;) {
+        if (grow(r, n + (1 << 16))) {
+            *st_item = zb_error(ZB_ERR_NOMEM, "%s: out of memory", path);
+            fclose(f);
+            return 1;
+        }
+        got = fread(r->buf + n, 1, r->cap - n, f);
+        n += got;
+        if (got == 0)
+            break;
+        if (n > MAX_MEMBER) {
+            *st_item = zb_error(ZB_ERR_LIMIT, "%s: larger than %u bytes", path, MAX_MEMBER);
+            fclose(f);
+            return 1;
+        }
+    }
+    if (ferror(f))
+        *st_item = zb_error(ZB_ERR_IO, "%s: read error", path);
+    fclose(f);
+    if (*st_item == ZB_OK) {
+        *buf = r->buf;
+        *len = n;
+    }
+    return 1;
+}
+
+static int next_tar(zb_dsreader *r, int64_t *index, const uint8_t **buf, size_t *len, zb_status *st_item)
+{
+    const char *tar = r->d->tar_path;
+    struct archive_entry *e;
+    *buf = NULL;
+    *len = 0;
+    *st_item = ZB_OK;
+    for (;;) {
+        int rc = archive_read_next_header(r->a, &e);
+        if (rc == ARCHIVE_EOF) {
+            zb_error(ZB_ERR_FORMAT, "%s: ended before every image was read (changed since it was listed?)", tar);
+            return -1;
+        }
+        if (rc != ARCHIVE_OK && rc != ARCHIVE_WARN) {
+            zb_error(ZB_ERR_FORMAT, "%s: %s", tar, archive_error_string(r->a));
+            return -1;
+        }
+        if (archive_entry_filetype(e) != AE_IFREG)
+            continue;
+        int64_t pos = r->pos++;
+        if (pos >= r->d->n) {
+            zb_error(ZB_ERR_FORMAT, "%s: more members than when it was listed", tar);
+            return -1;
+        }
+        int64_t i = r->by_pos[pos];
+        if (i < 0)
+            continue; /* skipped without reading: libarchive seeks over it */
+        r->next++;
+        *index = i;
+        int64_t size = archive_entry_size(e);
+        if (size < 0 || size > (int64_t)MAX_MEMBER) {
+            *st_item = zb_error(ZB_ERR_LIMIT, "%s: %s: member too large", tar, r->d->name[i]);
+            return 1;
+        }
+        if (grow(r, (size_t)size + 1)) {
+            *st_item = zb_error(ZB_ERR_NOMEM, "%s: out of memory", tar);
+            return 1;
+        }
+        la_ssize_t got = archive_read_data(r->a, r->buf, (size_t)size);
+        if (got != size) {
+            zb_error(ZB_ERR_FORMAT, "%s: %s: truncated member", tar, r->d->name[i]);
+            return -1;
+        }
+        *buf = r->buf;
+        *len = (size_t)size;
+        return 1;
+    }
+}
+
+int zb_dsreader_next(zb_dsreader *r, int64_t *index, const uint8_t **buf, size_t *len, zb_status *st_item)
+{
+    if (r->next >= r->count)
+        return 0;
+    return r->d->kind == ZB_DS_ILSVRC_TAR ? next_tar(r, index, buf, len, st_item)
+                                          : next_file(r, index, buf, len, st_item);
+}
+
+void zb_dsreader_free(zb_dsreader *r)
+{
+    if (!r)
+        return;
+    if (r->a)
+        archive_read_free(r->a);
+    free(r->by_pos);
+    free(r->items);
+    free(r->buf);
+    free(r);
+}

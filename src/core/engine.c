@@ -1,0 +1,330 @@
+/* Prepare (bind, check, pack, fuse, plan) and run. */
+#include "core/engine.h"
+
+#include <limits.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/graph_internal.h"
+#include "core/status.h"
+#include "ops/ops.h"
+
+/* ---- binding weights by key ---------------------------------------------- */
+
+typedef struct keyref {
+    const char *key;  /* canonical key */
+    int index;        /* entry in the weight map */
+} keyref;
+
+static int keyref_cmp(const void *a, const void *b) { return strcmp(((const keyref *)a)->key, ((const keyref *)b)->key); }
+
+static void shape_str(char *buf, size_t len, int ndim, const int64_t *shape)
+{
+    size_t o = (size_t)snprintf(buf, len, "(");
+    for (int i = 0; i < ndim && o < len; i++)
+        o += (size_t)snprintf(buf + o, len - o, i ? ", %lld" : "%lld", (long long)shape[i]);
+    if (o < len)
+        snprintf(buf + o, len - o, ndim == 1 ? ",)" : ")");
+}
+
+static int ignored(const zb_graph *g, const char *key)
+{
+    size_t n = strlen(key);
+    for (int i = 0; i < g->n_ignore_prefix; i++)
+        if (!strncmp(key, g->ignore_prefix[i], strlen(g->ignore_prefix[i])))
+            return 1;
+    for (int i = 0; i < g->n_ignore_suffix; i++) {
+        size_t m = strlen(g->ignore_suffix[i]);
+        if (n >= m && !strcmp(key + n - m, g->ignore_suffix[i]))
+            return 1;
+    }
+    return 0;
+}
+
+static zb_status bind_weights(zb_graph *g, const zb_wmap *w)
+{
+    zb_status st = ZB_OK;
+    int nk = w->n;
+    keyref *refs = calloc((size_t)(nk ? nk : 1), sizeof *refs);
+    char *names = calloc((size_t)(nk ? nk : 1), ZB_KEY_MAX);
+    unsigned char *used = calloc((size_t)(nk ? nk : 1), 1);
+    if (!refs || !names || !used) {
+        st = zb_error(ZB_ERR_NOMEM, "%s: out of memory binding weights", g->model);
+        goto done;
+    }
+    for (int i = 0; i < nk; i++) {
+        char *canon = names + (size_t)i * ZB_KEY_MAX;
+        if (!(g->rename && g->rename(w->items[i].name, canon)))
+            snprintf(canon, ZB_KEY_MAX, "%s", w->items[i].name);
+        refs[i] = (keyref){canon, i};
+    }
+    qsort(refs, (size_t)nk, sizeof *refs, keyref_cmp);
+    for (int i = 1; i < nk; i++)
+        if (!strcmp(refs[i].key, refs[i - 1].key)) {
+            st = zb_error(ZB_ERR_FORMAT, "%s: checkpoint has key '%s' twice (as '%s' and '%s')", g->model,
+                          refs[i].key, w->items[refs[i - 1].index].name, w->items[refs[i].index].name);
+            goto done;
+        }
+    int missing = 0;
+    const zb_wreq *first_missing = NULL;
+    for (int i = 0; i < g->n_nodes; i++) {
+        zb_node *x = g->nodes[i];
+        for (int j = 0; j < x->n_wt; j++) {
+            zb_wreq *r = &x->wt[j];
+            keyref probe = {r->key, 0};
+            keyref *hit = bsearch(&probe, refs, (size_t)nk, sizeof *refs, keyref_cmp);
+            if (!hit) {
+                if (!missing++)
+                    first_missing = r;
+                continue;
+            }
+            const zb_weight *t = &w->items[hit->index];
+            int same = t->ndim == r->ndim;
+            for (int d = 0; same && d < r->ndim; d++)
+                same = t->shape[d] == r->shape[d];
+            if (!same) {
+                char a[128], b[128];
+                shape_str(a, sizeof a, t->ndim, t->shape);
+                shape_str(b, sizeof b, r->ndim, r->shape);
+                st = zb_error(ZB_ERR_SHAPE, "%s: key '%s': checkpoint has %s, model expects %s", g->model, r->key,
+                              a, b);
+                goto done;
+            }
+            used[hit->index] = 1;
+            r->data = t->data;
+        }
+    }
+    if (missing) {
+        char b[128], more[64] = "";
+        shape_str(b, sizeof b, first_missing->ndim, first_missing->shape);
+        if (missing > 1)
+            snprintf(more, sizeof more, " and %d more", missing - 1);
+        st = zb_error(ZB_ERR_FORMAT, "%s: checkpoint lacks key '%s' (model expects %s)%s", g->model,
+                      first_missing->key, b, more);
+        goto done;
+    }
+    int unexpected = 0, first_unexpected = -1;
+    for (int i = 0; i < nk; i++)
+        if (!used[i] && !ignored(g, names + (size_t)i * ZB_KEY_MAX) && !unexpected++)
+            first_unexpected = i;
+    if (unexpected) {
+        const zb_weight *t = &w->items[first_unexpected];
+        char a[128];
+        shape_str(a, sizeof a, t->ndim, t->shape);
+        char more[64] = "";
+        if (unexpected > 1)
+            snprintf(more, sizeof more, " and %d more", unexpected - 1);
+        st = zb_error(ZB_ERR_FORMAT, "%s: unexpected key '%s' %s in checkpoint%s", g->model, t->name, a, more);
+        goto done;
+    }
+done:
+    free(refs);
+    free(names);
+    free(used);
+    return st;
+}
+
+/* ---- fusion ---------------------------------------------------------------- */
+
+static void count_uses(zb_graph *g, zb_node **consumer)
+{
+    for (int i = 0; i < g->n_nodes; i++)
+        g->nodes[i]->n_uses = 0;
+    for (int i = 0; i < g->n_nodes; i++) {
+        zb_node *x = g->nodes[i];
+        for (int k = 0; k < x->n_in; k++) {
+            x->in[k]->n_uses++;
+            consumer[x->in[k]->id] = x;
+        }
+    }
+    /* the caller reads the output: it counts as a use with no consumer node */
+    zb_graph_output(g)->n_uses++;
+    consumer[zb_graph_output(g)->id] = NULL;
+}
+
+/* conv/dense -> batchnorm -> relu: the batchnorm becomes the producer's
+ * epilogue (scale, shift applied to the finished sum, as torch does after the
+ * conv) and the relu its activation.  Weights are not rescaled, which would
+ * change rounding.  Only when each intermediate result feeds nothing else. */
+static void fuse(zb_graph *g, zb_node **consumer)
+{
+    for (int i = 0; i < g->n_nodes; i++) {
+        zb_node *x = g->nodes[i], *cur = x;
+        if (x->fused)
+            continue;
+        if ((x->op == ZB_OP_CONV2D || x->op == ZB_OP_DENSE) && cur->n_uses == 1 && consumer[cur->id] &&
+            consumer[cur->id]->op == ZB_OP_BATCHNORM) {
+            zb_node *bn = consumer[cur->id];
+            x->k.scale = bn->k.scale, bn->k.scale = NULL;
+            x->k.shift = bn->k.shift, bn->k.shift = NULL;
+            bn->fused = 1;
+            bn->alias = cur;
+            cur = bn;
+        }
+        int can_act = x->op == ZB_OP_CONV2D || x->op == ZB_OP_DENSE || x->op == ZB_OP_BATCHNORM ||
+                      x->op == ZB_OP_AFFINE || x->op == ZB_OP_ADD;
+        if (can_act && x->k.act == ZB_ACT_NONE && cur->n_uses == 1 && consumer[cur->id] &&
+            (consumer[cur->id]->op == ZB_OP_RELU || consumer[cur->id]->op == ZB_OP_RELU6)) {
+            zb_node *r = consumer[cur->id];
+            x->k.act = r->op == ZB_OP_RELU ? ZB_ACT_RELU : ZB_ACT_RELU6;
+            r->fused = 1;
+            r->alias = cur;
+        }
+    }
+}
+
+zb_status zb_graph_prepare(zb_graph *g, const zb_wmap *w, const zb_prepare_opts *opts)
+{
+    if (zb_graph_status(g) != ZB_OK)
+        return g ? g->status : ZB_ERR_NOMEM;
+    if (g->prepared)
+        return zb_error(ZB_ERR_ARG, "%s: already prepared", g->model);
+    if (!g->n_nodes || g->nodes[0]->op != ZB_OP_INPUT)
+        return zb_error(ZB_ERR_ARG, "%s: graph has no input", g->model);
+    zb_status st = bind_weights(g, w);
+    if (st != ZB_OK)
+        return st;
+    for (int i = 0; i < g->n_nodes && st == ZB_OK; i++) {
+        zb_node *x = g->nodes[i];
+        if (zb_op_defs[x->op].prepare)
+            st = zb_op_defs[x->op].prepare(g, x);
+        if (x->op == ZB_OP_FLATTEN)
+            x->alias = x->in[0];
+    }
+    for (int i = 0; i < g->n_nodes; i++)
+        for (int j = 0; j < g->nodes[i]->n_wt; j++)
+            g->nodes[i]->wt[j].data = NULL;
+    if (st != ZB_OK)
+        return st;
+    zb_node **consumer = calloc((size_t)g->n_nodes + 1, sizeof *consumer);
+    if (!consumer)
+        return zb_error(ZB_ERR_NOMEM, "%s: out of memory", g->model);
+    count_uses(g, consumer);
+    if (!(opts && opts->no_fuse))
+        fuse(g, consumer);
+    free(consumer);
+    st = zb_plan_memory(g);
+    if (st == ZB_OK)
+        g->prepared = 1;
+    return st;
+}
+
+/* ---- run ------------------------------------------------------------------- */
+
+void zb_graph_set_threads(zb_graph *g, int nthreads) { g->nthreads = nthreads < 1 ? 1 : nthreads; }
+
+size_t zb_graph_arena_bytes_per_image(const zb_graph *g) { return g->arena_per_image * sizeof(float); }
+
+/* Runs rows [0, rows) of one node.  The thread pool (issue 7) splits this
+ * range into tiles of output rows; a reduction is never split. */
+static void run_rows(const zb_graph *g, const zb_kdesc *d, const float *const *xs, float *y, int64_t rows)
+{
+    (void)g;
+    d->kern->run(d, xs, y, 0, rows);
+}
+
+zb_status zb_graph_run(zb_graph *g, const float *x, int n, float *y)
+{
+    if (!g->prepared)
+        return zb_error(ZB_ERR_ARG, "%s: run before prepare", g->model);
+    if (n < 1)
+        return zb_error(ZB_ERR_ARG, "%s: batch size %d", g->model, n);
+    if (g->arena_per_image > SIZE_MAX / sizeof(float) / (size_t)n)
+        return zb_error(ZB_ERR_LIMIT, "%s: batch of %d needs too much memory", g->model, n);
+    size_t need = g->arena_per_image * (size_t)n;
+    if (need > g->arena_cap) {
+        free(g->arena);
+        g->arena = NULL;
+        g->arena_cap = 0;
+        size_t bytes = (need * sizeof(float) + 63) & ~(size_t)63;
+        float *a = aligned_alloc(64, bytes ? bytes : 64);
+        if (!a)
+            return zb_error(ZB_ERR_NOMEM, "%s: out of memory for a batch of %d (%zu MB of activations)", g->model,
+                            n, bytes >> 20);
+        g->arena = a;
+        g->arena_cap = need;
+    }
+    int max_in = 1;
+    for (int i = 0; i < g->n_nodes; i++)
+        max_in = g->nodes[i]->n_in > max_in ? g->nodes[i]->n_in : max_in;
+    const float **xs = malloc((size_t)max_in * sizeof *xs);
+    if (!xs)
+        return zb_error(ZB_ERR_NOMEM, "%s: out of memory", g->model);
+#define BUF(node) (zb_storage(node)->op == ZB_OP_INPUT ? x : g->arena + zb_storage(node)->offset * (size_t)n)
+    for (int i = 0; i < g->n_nodes; i++) {
+        zb_node *nd = g->nodes[i];
+        if (nd->op == ZB_OP_INPUT || nd->alias)
+            continue;
+        for (int k = 0; k < nd->n_in; k++)
+            xs[k] = BUF(nd->in[k]);
+        run_rows(g, &nd->k, xs, g->arena + nd->offset * (size_t)n, (int64_t)n * nd->k.oh);
+    }
+    zb_node *out = zb_graph_output(g);
+    memcpy(y, BUF(out), (size_t)n * out->h * out->w * out->c * sizeof *y);
+#undef BUF
+    free(xs);
+    return ZB_OK;
+}
+
+/* ---- random weights --------------------------------------------------------- */
+
+static uint64_t splitmix64(uint64_t *s)
+{
+    uint64_t z = (*s += 0x9e3779b97f4a7c15u);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9u;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebu;
+    return z ^ (z >> 31);
+}
+
+/* uniform in [lo, hi) */
+static float uniform(uint64_t *s, float lo, float hi)
+{
+    return lo + (hi - lo) * (float)((double)(splitmix64(s) >> 40) / (double)(1u << 24));
+}
+
+zb_status zb_graph_random_weights(const zb_graph *g, uint64_t seed, zb_wmap **out)
+{
+    *out = NULL;
+    zb_wmap *m = zb_wmap_new();
+    if (!m)
+        return zb_error(ZB_ERR_NOMEM, "%s: out of memory", g->model);
+    uint64_t s = seed;
+    for (int i = 0; i < g->n_nodes; i++) {
+        const zb_node *x = g->nodes[i];
+        for (int j = 0; j < x->n_wt; j++) {
+            const zb_wreq *r = &x->wt[j];
+            int64_t count = 1;
+            for (int d = 0; d < r->ndim; d++)
+                count *= r->shape[d];
+            float *data = malloc((size_t)(count ? count : 1) * sizeof *data);
+            if (!data) {
+                zb_wmap_free(m);
+                return zb_error(ZB_ERR_NOMEM, "%s: out of memory", g->model);
+            }
+            float lo = -0.1f, hi = 0.1f; /* biases, batchnorm mean and beta */
+            if (x->op == ZB_OP_BATCHNORM && (j == 1 || (j == 2 && x->p.bn.gamma)))
+                lo = 0.5f, hi = 1.5f; /* variance, gamma */
+            else if (j == 0 && (x->op == ZB_OP_CONV2D || x->op == ZB_OP_DENSE)) {
+                int fan_in = x->op == ZB_OP_DENSE ? x->in[0]->c
+                                                  : x->p.conv.kh * x->p.conv.kw * (x->in[0]->c / x->p.conv.groups);
+                hi = sqrtf(3.0f / (float)fan_in);
+                lo = -hi;
+            }
+            for (int64_t k = 0; k < count; k++)
+                data[k] = uniform(&s, lo, hi);
+            if (zb_wmap_find(m, r->key)) { /* declared twice (shared): keep the first */
+                free(data);
+                continue;
+            }
+            zb_status st = zb_wmap_add(m, r->key, r->ndim, r->shape, data);
+            if (st != ZB_OK) {
+                zb_wmap_free(m);
+                return st;
+            }
+        }
+    }
+    *out = m;
+    return ZB_OK;
+}

@@ -1,0 +1,26 @@
+/* Internal image helpers shared by src/image and src/io (decoders).
+ * The public types (zb_image, zb_filter, zb_recipe) are in zoobench.h. */
+#ifndef ZB_IMAGE_IMAGE_H
+#define ZB_IMAGE_IMAGE_H
+
+#include "zoobench.h"
+
+/* Allocates an uninitialised width x height RGB image after checking the
+ * bomb and side caps; `name` goes into the error message. */
+zb_status zb_image_alloc(const char *name, int width, int height, zb_image *out);
+
+/* Checks the decompression-bomb and side caps before any pixel allocation. */
+zb_status zb_image_check_size(const char *name, long long width, long long height);
+
+/* Decoders: bytes -> RGB exactly like PIL.Image.open(...).convert('RGB'). */
+zb_status zb_jpeg_decode(const char *name, const uint8_t *buf, size_t len, zb_image *out);
+zb_status zb_png_decode(const char *name, const uint8_t *buf, size_t len, zb_image *out);
+
+/* Reference (naive, unoptimised) Pillow resample, for the tests: same
+ * arithmetic as zb_image_resize, one output pixel at a time. */
+zb_status zb_image_resize_ref(const zb_image *in, int width, int height, zb_filter f, zb_image *out);
+
+/* Tests set this to run the portable resize loops instead of the AVX2 ones. */
+extern int zb_image_force_scalar;
+
+#endif

@@ -1,0 +1,242 @@
+/* Preprocessing recipes: the framework chains replayed step by step.
+ *
+ * torchvision 0.14 (transforms/functional.py):
+ *   Resize(s)       _compute_resized_output_size: short -> s, long -> int(s * long / short);
+ *                   PIL resize, skipped when the size already matches
+ *   CenterCrop(c)   pad with 0 (left/top (c - w) // 2, right/bottom (c - w + 1) // 2) when
+ *                   smaller, then offsets int(round((h - c) / 2.0)) (round half to even)
+ *   ToTensor        float32(v).div(255)
+ *   Normalize       tensor.sub_(mean).div_(std), mean/std as float32 tensors
+ * keras-applications 1.0.8 (imagenet_utils._preprocess_numpy_input) on
+ * keras_preprocessing load_img(target_size) + img_to_array(float32):
+ *   caffe   x[..., ::-1]; x[..., c] -= mean[c]      (float32 ops, numpy scalar cast)
+ *   tf      x /= 127.5; x -= 1.
+ *   torch   x /= 255.; x[..., c] -= mean[c]; x[..., c] /= std[c]
+ * Every float result depends only on (channel, uint8 value), so each recipe
+ * is a 3 x 256 table built with the same float32 operations in the same
+ * order; the tests compare all 768 entries with torch and numpy. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/status.h"
+#include "image/image.h"
+
+static const char *const filter_names[ZB_FILTER_COUNT] = {
+    [ZB_FILTER_NEAREST] = "nearest", [ZB_FILTER_BOX] = "box",         [ZB_FILTER_BILINEAR] = "bilinear",
+    [ZB_FILTER_HAMMING] = "hamming", [ZB_FILTER_BICUBIC] = "bicubic", [ZB_FILTER_LANCZOS] = "lanczos",
+};
+
+int zb_filter_from_name(const char *name)
+{
+    for (int i = 0; i < ZB_FILTER_COUNT; i++)
+        if (!strcmp(name, filter_names[i]))
+            return i;
+    return -1;
+}
+
+const char *zb_filter_name(zb_filter f) { return (unsigned)f < ZB_FILTER_COUNT ? filter_names[f] : "?"; }
+
+/* Python's float floor division a // b (Objects/floatobject.c). */
+static double py_floordiv(double vx, double wx)
+{
+    double mod = fmod(vx, wx);
+    double div = (vx - mod) / wx;
+    if (mod != 0.0 && ((wx < 0) != (mod < 0)))
+        div -= 1.0;
+    if (div == 0.0)
+        return copysign(0.0, vx / wx);
+    double fl = floor(div);
+    if (div - fl > 0.5)
+        fl += 1.0;
+    return fl;
+}
+
+zb_status zb_recipe_set_crop_pct(zb_recipe *r, double pct)
+{
+    if (!(pct > 0.0 && pct <= 1.0))
+        return zb_error(ZB_ERR_ARG, "recipe: crop_pct must be in (0, 1], got %g", pct);
+    double s = py_floordiv((double)r->crop, pct);
+    if (s > 65536)
+        return zb_error(ZB_ERR_ARG, "recipe: crop %d / crop_pct %g is too large", r->crop, pct);
+    r->crop_pct = pct;
+    r->resize_size = (int)s;
+    return ZB_OK;
+}
+
+zb_status zb_recipe_preset(const char *name, int size, zb_recipe *r)
+{
+    static const struct {
+        const char *name;
+        zb_resize_mode resize;
+        zb_filter filter;
+        zb_crop_mode crop_mode;
+        double crop_pct;
+        zb_norm norm;
+    } presets[] = {
+        {"torchvision", ZB_RESIZE_SHORTER, ZB_FILTER_BILINEAR, ZB_CROP_TORCHVISION, 0.875, ZB_NORM_TORCHVISION},
+        {"seed-torchvision", ZB_RESIZE_SHORTER, ZB_FILTER_BILINEAR, ZB_CROP_ROUND, 0.0, ZB_NORM_TORCHVISION},
+        {"keras-caffe", ZB_RESIZE_SQUASH, ZB_FILTER_NEAREST, ZB_CROP_TORCHVISION, 1.0, ZB_NORM_CAFFE},
+        {"keras-tf", ZB_RESIZE_SQUASH, ZB_FILTER_NEAREST, ZB_CROP_TORCHVISION, 1.0, ZB_NORM_TF},
+        {"keras-torch", ZB_RESIZE_SQUASH, ZB_FILTER_NEAREST, ZB_CROP_TORCHVISION, 1.0, ZB_NORM_KERAS_TORCH},
+        {"keras-raw", ZB_RESIZE_SQUASH, ZB_FILTER_NEAREST, ZB_CROP_TORCHVISION, 1.0, ZB_NORM_NONE},
+        {"seed-keras-caffe", ZB_RESIZE_SEED_KERAS, ZB_FILTER_BILINEAR, ZB_CROP_FLOOR, 0.875, ZB_NORM_CAFFE},
+        {"seed-keras-tf", ZB_RESIZE_SEED_KERAS, ZB_FILTER_BILINEAR, ZB_CROP_FLOOR, 0.875, ZB_NORM_TF},
+        {"seed-keras-torch", ZB_RESIZE_SEED_KERAS, ZB_FILTER_BILINEAR, ZB_CROP_FLOOR, 0.875, ZB_NORM_KERAS_TORCH},
+    };
+    memset(r, 0, sizeof *r);
+    if (size == 0)
+        size = 224;
+    if (size < 1 || size > 4096)
+        return zb_error(ZB_ERR_ARG, "recipe: size %d is outside [1, 4096]", size);
+    for (size_t i = 0; i < sizeof presets / sizeof presets[0]; i++) {
+        if (strcmp(name, presets[i].name))
+            continue;
+        r->resize = presets[i].resize;
+        r->filter = presets[i].filter;
+        r->crop_mode = presets[i].crop_mode;
+        r->norm = presets[i].norm;
+        r->crop = size;
+        if (presets[i].crop_pct == 0.0) { /* the seed's Resize(256) whatever the crop */
+            r->crop_pct = (double)size / 256;
+            r->resize_size = 256;
+            return ZB_OK;
+        }
+        return zb_recipe_set_crop_pct(r, presets[i].crop_pct);
+    }
+    return zb_error(ZB_ERR_ARG,
+                    "recipe: unknown recipe '%s' (torchvision, seed-torchvision, keras-caffe, keras-tf, keras-torch, keras-raw, "
+                    "seed-keras-caffe, seed-keras-tf, seed-keras-torch)",
+                    name);
+}
+
+size_t zb_recipe_output_count(const zb_recipe *r) { return (size_t)r->crop * r->crop * 3; }
+
+/* int(round(d / 2.0)) in Python 3: halves go to the even neighbour, also
+ * below zero (round(-21.5) == -22). */
+static int round_half_even_div2(int d)
+{
+    int q = d >= 0 ? d / 2 : -((-d + 1) / 2); /* floor(d / 2) */
+    if ((d & 1) && (q & 1))
+        q++;
+    return q;
+}
+
+zb_status zb_recipe_apply_u8(const zb_recipe *r, const zb_image *in, zb_image *out)
+{
+    memset(out, 0, sizeof *out);
+    if (r->crop < 1 || r->resize_size < 1 || (unsigned)r->filter >= ZB_FILTER_COUNT)
+        return zb_error(ZB_ERR_ARG, "recipe: invalid recipe");
+    long long w = in->width, h = in->height, nw, nh;
+    switch (r->resize) {
+    case ZB_RESIZE_SHORTER: {
+        long long s = w <= h ? w : h, l = w <= h ? h : w;
+        long long ns = r->resize_size, nl = (long long)((double)(ns * l) / (double)s);
+        nw = w <= h ? ns : nl;
+        nh = w <= h ? nl : ns;
+        break;
+    }
+    case ZB_RESIZE_SQUASH:
+        nw = nh = r->resize_size;
+        break;
+    case ZB_RESIZE_SEED_KERAS: {
+        long long m = w < h ? w : h;
+        nw = (long long)((double)(w * r->crop) / r->crop_pct) / m;
+        nh = (long long)((double)(h * r->crop) / r->crop_pct) / m;
+        break;
+    }
+    default:
+        return zb_error(ZB_ERR_ARG, "recipe: invalid resize mode");
+    }
+    if (nw < 1 || nh < 1 || nw > ZB_IMAGE_MAX_SIDE || nh > ZB_IMAGE_MAX_SIDE)
+        return zb_error(ZB_ERR_ARG, "recipe: resize of %lldx%lld gives %lldx%lld", w, h, nw, nh);
+    const int c = r->crop;
+    int left, top;
+    if (r->crop_mode == ZB_CROP_FLOOR) {
+        left = (int)(nw / 2) - c / 2;
+        top = (int)(nh / 2) - c / 2;
+    } else if (r->crop_mode == ZB_CROP_ROUND) {
+        left = round_half_even_div2((int)nw - c);
+        top = round_half_even_div2((int)nh - c);
+    } else {
+        /* Padding keeps the image centred; offsets are then relative to the padded image. */
+        int pl = c > nw ? (c - (int)nw) / 2 : 0;
+        int pt = c > nh ? (c - (int)nh) / 2 : 0;
+        int pr = c > nw ? (c - (int)nw + 1) / 2 : 0;
+        int pb = c > nh ? (c - (int)nh + 1) / 2 : 0;
+        left = round_half_even_div2((int)nw + pl + pr - c) - pl;
+        top = round_half_even_div2((int)nh + pt + pb - c) - pt;
+    }
+    /* Resize (skipped by torchvision and keras when the size already matches:
+     * Pillow's resize to the same size is a copy anyway) fused with the crop. */
+    return zb_image_resize_crop(in, (int)nw, (int)nh, r->filter, left, top, c, c, out);
+}
+
+/* The float32 value of channel `ch` (RGB order) for byte v, op for op. */
+static float norm_value(zb_norm n, int ch, int v)
+{
+    static const float tv_mean[3] = {0.485f, 0.456f, 0.406f}, tv_std[3] = {0.229f, 0.224f, 0.225f};
+    static const float caffe_mean_bgr[3] = {103.939f, 116.779f, 123.68f};
+    volatile float x = (float)v; /* volatile: one float32 rounding per op, as numpy/torch */
+    switch (n) {
+    case ZB_NORM_TORCHVISION:
+    case ZB_NORM_KERAS_TORCH:
+        x = x / 255.0f;
+        x = x - tv_mean[ch];
+        x = x / tv_std[ch];
+        return x;
+    case ZB_NORM_CAFFE:
+        /* Output channel ch holds input channel 2 - ch (BGR). */
+        return x - caffe_mean_bgr[ch];
+    case ZB_NORM_TF:
+        x = x / 127.5f;
+        x = x - 1.0f;
+        return x;
+    default:
+        return x;
+    }
+}
+
+void zb_recipe_normalize(const zb_recipe *r, const zb_image *crop, zb_layout layout, float *out)
+{
+    float lut[3][256]; /* (output channel, byte) */
+    for (int ch = 0; ch < 3; ch++)
+        for (int v = 0; v < 256; v++)
+            lut[ch][v] = norm_value(r->norm, ch, v);
+    /* Output channel ch reads input channel src_ch[ch]. */
+    const int bgr = r->norm == ZB_NORM_CAFFE;
+    const int src_ch[3] = {bgr ? 2 : 0, 1, bgr ? 0 : 2};
+    const size_t n = (size_t)crop->width * crop->height;
+    const uint8_t *p = crop->data;
+    if (layout == ZB_LAYOUT_NCHW) {
+        for (int ch = 0; ch < 3; ch++) {
+            float *o = out + ch * n;
+            const uint8_t *q = p + src_ch[ch];
+            for (size_t i = 0; i < n; i++)
+                o[i] = lut[ch][q[3 * i]];
+        }
+    } else {
+        for (size_t i = 0; i < n; i++)
+            for (int ch = 0; ch < 3; ch++)
+                out[3 * i + ch] = lut[ch][p[3 * i + src_ch[ch]]];
+    }
+}
+
+zb_status zb_preprocess(const char *path, const zb_recipe *r, zb_layout layout, float *out)
+{
+    zb_image im = {0}, crop = {0};
+    zb_status st = zb_image_decode_file(path, &im);
+    if (st != ZB_OK)
+        return st;
+    st = zb_recipe_apply_u8(r, &im, &crop);
+    zb_image_free(&im);
+    if (st != ZB_OK) {
+        char why[512];
+        snprintf(why, sizeof why, "%s", zb_last_error());
+        return zb_error(st, "%s: %s", path, why);
+    }
+    zb_recipe_normalize(r, &crop, layout, out);
+    zb_image_free(&crop);
+    return ZB_OK;
+}

@@ -29,8 +29,8 @@ void cli_reset_getopt(void);
 
 int cmd_table(int argc, char **argv);
 int cmd_inspect(int argc, char **argv);
+int cmd_preprocess(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 int cmd_classify(int argc, char **argv);
-int cmd_preprocess(int argc, char **argv);
 
 #endif

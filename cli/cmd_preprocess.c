@@ -28,7 +28,8 @@ static void usage(FILE *f)
             "  --sha256            print 'SHA256  FILE' of each image's exact model-input bytes\n"
             "  -o, --output FILE   .npy file: float32 (N, 3, S, S) or (N, S, S, 3)\n\n"
             "A bad image prints one error line; the others are still processed and the\n"
-            "exit status is 1.  The .npy holds the images that succeeded, in order.\n");
+            "exit status is 1.  The .npy holds the images that succeeded, in order (no\n"
+            "file is written when none did).\n");
 }
 
 /* ---- streaming .npy writer: fixed 128-byte header, N patched at the end --
@@ -161,17 +162,9 @@ int cmd_preprocess(int argc, char **argv)
         io_err = 1;
     for (int i = optind; i < argc && !io_err; i++) {
         const char *path = argv[i];
-        zb_image im = {0}, crop = {0};
-        zb_status st = zb_image_decode_file(path, &im);
-        if (st != ZB_OK) {
+        zb_image crop;
+        if (zb_recipe_decode_u8(&r, path, &crop) != ZB_OK) {
             cli_fail_lib();
-            failed++;
-            continue;
-        }
-        st = zb_recipe_apply_u8(&r, &im, &crop);
-        zb_image_free(&im);
-        if (st != ZB_OK) {
-            cli_fail("%s: %s", path, zb_last_error());
             failed++;
             continue;
         }
@@ -200,7 +193,9 @@ int cmd_preprocess(int argc, char **argv)
             io_err = 1;
         if (fclose(f) != 0)
             io_err = 1;
-        if (io_err || rename(tmp, output) != 0) {
+        if (!io_err && n_ok == 0) { /* nothing to write: leave no file behind */
+            remove(tmp);
+        } else if (io_err || rename(tmp, output) != 0) {
             int e = errno;
             remove(tmp);
             free(tmp);

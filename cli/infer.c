@@ -79,11 +79,22 @@ static zb_status load_npy(const char *path, input *in)
     return ZB_OK;
 }
 
+/* An image file through the model's recipe (src/image), NHWC. */
 static zb_status load_image(const char *path, const char *recipe, int size, input *in)
 {
-    (void)recipe, (void)size, (void)in;
-    return zb_error(ZB_ERR_UNSUPPORTED,
-                    "%s: image files need the image pipeline, not built yet; pass a preprocessed .npy", path);
+    zb_recipe r;
+    zb_status st = zb_recipe_preset(recipe, size, &r);
+    if (st != ZB_OK)
+        return st;
+    in->x = malloc(zb_recipe_output_count(&r) * sizeof *in->x);
+    if (!in->x)
+        return zb_error(ZB_ERR_NOMEM, "%s: out of memory", path);
+    st = zb_preprocess(path, &r, ZB_LAYOUT_NHWC, in->x);
+    if (st != ZB_OK)
+        return st;
+    in->n = 1;
+    in->h = in->w = r.crop;
+    return ZB_OK;
 }
 
 void infer_result_free(infer_result *r)

@@ -9,9 +9,9 @@
 static const cli_command commands[] = {
     {"table", cmd_table, "accuracy table from top-5 prediction files (the seed's benchmark)"},
     {"inspect", cmd_inspect, "list the tensors of a weight file (.pth or .h5)"},
-    {"run", cmd_run, "run a model on preprocessed inputs; logits/probabilities to .npy"},
-    {"classify", cmd_classify, "top-5 ImageNet classes of images"},
     {"preprocess", cmd_preprocess, "decode and preprocess images exactly as torchvision / keras do"},
+    {"run", cmd_run, "run a model on images or preprocessed arrays; logits/probabilities to .npy"},
+    {"classify", cmd_classify, "top-5 ImageNet classes of images"},
 };
 
 static void usage(FILE *f)

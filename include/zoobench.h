@@ -100,63 +100,6 @@ zb_status zb_npy_convert(const char *name, const zb_npy *a, zb_dtype want, zb_np
  *     zb_npy *p; if (zb_npy_load_as(path, ZB_I64, 2, &p) != ZB_OK) ...  */
 zb_status zb_npy_load_as(const char *path, zb_dtype want, int ndim, zb_npy **out);
 
-/* ---- models and inference (src/models, src/core/engine) ------------------
- *
- *     zb_net *net = NULL;
- *     zb_net_opts o = {0};                       // model's input size, 1 thread
- *     if (zb_net_create("torchvision/resnet50", "resnet50-0676ba61.pth", &o, &net) != ZB_OK)
- *         fprintf(stderr, "error: %s\n", zb_last_error());
- *     zb_net_run(net, x, n, logits);             // x (n, 224, 224, 3) NHWC float32
- *     zb_net_free(net);
- */
-
-typedef struct zb_model_info {
-    const char *name;        /* "torchvision/resnet50", "keras/resnet50" */
-    const char *framework;   /* "torchvision" or "keras" */
-    int input_size;          /* default square input: 224, 299 ... */
-    int min_size;            /* smallest valid input side */
-    const char *recipe;      /* default preprocessing recipe ("torchvision" ...) */
-    int num_classes;
-    const char *const *classes;  /* num_classes names, index = class id */
-} zb_model_info;
-
-/* The model table: zb_model_at(0 .. zb_model_count() - 1); NULL out of range. */
-int zb_model_count(void);
-const zb_model_info *zb_model_at(int i);
-/* The model named `name`, or NULL. */
-const zb_model_info *zb_model_find(const char *name);
-
-typedef struct zb_net zb_net;
-
-typedef struct zb_net_opts {
-    int height, width;   /* input size; 0: the model's input_size */
-    int nthreads;        /* 0 or 1: one thread; results are identical for any count */
-    int unwrap;          /* .pth: accept a nested state_dict and "module." prefixes */
-} zb_net_opts;
-
-/* Builds `model`, loads `weights` (.pth or .h5, detected from the content)
- * and prepares it.  On success *out is a new net the caller frees with
- * zb_net_free; on error *out is NULL and the message names the file, key and
- * shapes at fault.  opts may be NULL. */
-zb_status zb_net_create(const char *model, const char *weights, const zb_net_opts *opts, zb_net **out);
-
-const zb_model_info *zb_net_model(const zb_net *net);
-/* The input size the net was built for. */
-void zb_net_input_size(const zb_net *net, int *height, int *width);
-
-/* Runs a batch: x is (batch, height, width, 3) NHWC float32, preprocessed;
- * logits receives (batch, num_classes).  Bitwise the same for any batch size,
- * thread count and run order. */
-zb_status zb_net_run(zb_net *net, const float *x, int batch, float *logits);
-
-/* Frees the net; accepts NULL. */
-void zb_net_free(zb_net *net);
-
-/* Softmax of each of `rows` rows of `cols` logits into probs (may alias). */
-void zb_softmax_rows(const float *logits, int rows, int cols, float *probs);
-
-/* Indices of the k largest values of v[0..n), largest first (ties: lower index first). */
-void zb_topk(const float *v, int n, int k, int *idx);
 /* ---- Images and preprocessing (src/image, src/io/{image,jpeg,png}.c) ----
  *
  * Decoding, resizing and the framework recipes replay Pillow 9.4,
@@ -276,6 +219,10 @@ size_t zb_recipe_output_count(const zb_recipe *r);
  * before normalization.  *out is new on success. */
 zb_status zb_recipe_apply_u8(const zb_recipe *r, const zb_image *in, zb_image *out);
 
+/* Decode `path` + zb_recipe_apply_u8, decoding only the part of a JPEG the
+ * crop reads (same bytes as the full path, less work).  Errors name `path`. */
+zb_status zb_recipe_decode_u8(const zb_recipe *r, const char *path, zb_image *out);
+
 /* Normalizes a (crop, crop, 3) uint8 image into `out` (output_count floats)
  * in the requested layout; BGR order for ZB_NORM_CAFFE. */
 void zb_recipe_normalize(const zb_recipe *r, const zb_image *crop, zb_layout layout, float *out);
@@ -283,6 +230,64 @@ void zb_recipe_normalize(const zb_recipe *r, const zb_image *crop, zb_layout lay
 /* Decode + resize + crop + normalize one image file into `out`
  * (zb_recipe_output_count floats, caller-owned).  Errors name `path`. */
 zb_status zb_preprocess(const char *path, const zb_recipe *r, zb_layout layout, float *out);
+
+/* ---- models and inference (src/models, src/core/engine) ------------------
+ *
+ *     zb_net *net = NULL;
+ *     zb_net_opts o = {0};                       // model's input size, 1 thread
+ *     if (zb_net_create("torchvision/resnet50", "resnet50-0676ba61.pth", &o, &net) != ZB_OK)
+ *         fprintf(stderr, "error: %s\n", zb_last_error());
+ *     zb_net_run(net, x, n, logits);             // x (n, 224, 224, 3) NHWC float32
+ *     zb_net_free(net);
+ */
+
+typedef struct zb_model_info {
+    const char *name;        /* "torchvision/resnet50", "keras/resnet50" */
+    const char *framework;   /* "torchvision" or "keras" */
+    int input_size;          /* default square input: 224, 299 ... */
+    int min_size;            /* smallest valid input side */
+    const char *recipe;      /* default preprocessing recipe ("torchvision" ...) */
+    int num_classes;
+    const char *const *classes;  /* num_classes names, index = class id */
+} zb_model_info;
+
+/* The model table: zb_model_at(0 .. zb_model_count() - 1); NULL out of range. */
+int zb_model_count(void);
+const zb_model_info *zb_model_at(int i);
+/* The model named `name`, or NULL. */
+const zb_model_info *zb_model_find(const char *name);
+
+typedef struct zb_net zb_net;
+
+typedef struct zb_net_opts {
+    int height, width;   /* input size; 0: the model's input_size */
+    int nthreads;        /* 0 or 1: one thread; results are identical for any count */
+    int unwrap;          /* .pth: accept a nested state_dict and "module." prefixes */
+} zb_net_opts;
+
+/* Builds `model`, loads `weights` (.pth or .h5, detected from the content)
+ * and prepares it.  On success *out is a new net the caller frees with
+ * zb_net_free; on error *out is NULL and the message names the file, key and
+ * shapes at fault.  opts may be NULL. */
+zb_status zb_net_create(const char *model, const char *weights, const zb_net_opts *opts, zb_net **out);
+
+const zb_model_info *zb_net_model(const zb_net *net);
+/* The input size the net was built for. */
+void zb_net_input_size(const zb_net *net, int *height, int *width);
+
+/* Runs a batch: x is (batch, height, width, 3) NHWC float32, preprocessed;
+ * logits receives (batch, num_classes).  Bitwise the same for any batch size,
+ * thread count and run order. */
+zb_status zb_net_run(zb_net *net, const float *x, int batch, float *logits);
+
+/* Frees the net; accepts NULL. */
+void zb_net_free(zb_net *net);
+
+/* Softmax of each of `rows` rows of `cols` logits into probs (may alias). */
+void zb_softmax_rows(const float *logits, int rows, int cols, float *probs);
+
+/* Indices of the k largest values of v[0..n), largest first (ties: lower index first). */
+void zb_topk(const float *v, int n, int k, int *idx);
 
 #ifdef __cplusplus
 }

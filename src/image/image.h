@@ -12,9 +12,26 @@ zb_status zb_image_alloc(const char *name, int width, int height, zb_image *out)
 /* Checks the decompression-bomb and side caps before any pixel allocation. */
 zb_status zb_image_check_size(const char *name, long long width, long long height);
 
-/* Decoders: bytes -> RGB exactly like PIL.Image.open(...).convert('RGB'). */
-zb_status zb_jpeg_decode(const char *name, const uint8_t *buf, size_t len, zb_image *out);
+/* A pixel box [x0, x1) x [y0, y1). */
+typedef struct zb_box {
+    int x0, y0, x1, y1;
+} zb_box;
+
+/* Called by a decoder once the image size is known: sets *need to the box of
+ * source pixels the caller will read.  Pixels outside it may be left
+ * unwritten (uninitialised) in the decoded image. */
+typedef void (*zb_need_fn)(void *ctx, int width, int height, zb_box *need);
+
+/* Decoders: bytes -> RGB exactly like PIL.Image.open(...).convert('RGB').
+ * `need` may be NULL (the whole image); the JPEG decoder then skips the IDCT
+ * and colour conversion of rows and iMCU columns outside the box, while the
+ * whole file is still parsed and entropy-decoded (so errors are the same). */
+zb_status zb_jpeg_decode(const char *name, const uint8_t *buf, size_t len, zb_need_fn need, void *ctx,
+                         zb_image *out);
 zb_status zb_png_decode(const char *name, const uint8_t *buf, size_t len, zb_image *out);
+
+/* zb_image_decode_file with a `need` callback (see above). */
+zb_status zb_image_decode_file_need(const char *path, zb_need_fn need, void *ctx, zb_image *out);
 
 /* Reference (naive, unoptimised) Pillow resample, for the tests: same
  * arithmetic as zb_image_resize, one output pixel at a time. */

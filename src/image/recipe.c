@@ -123,12 +123,17 @@ static int round_half_even_div2(int d)
     return q;
 }
 
-zb_status zb_recipe_apply_u8(const zb_recipe *r, const zb_image *in, zb_image *out)
+/* Output size of the resize and the crop box (in resized coordinates) for a
+ * w x h source. */
+typedef struct geometry {
+    int nw, nh, left, top;
+} geometry;
+
+static zb_status recipe_geometry(const zb_recipe *r, long long w, long long h, geometry *g)
 {
-    memset(out, 0, sizeof *out);
     if (r->crop < 1 || r->resize_size < 1 || (unsigned)r->filter >= ZB_FILTER_COUNT)
         return zb_error(ZB_ERR_ARG, "recipe: invalid recipe");
-    long long w = in->width, h = in->height, nw, nh;
+    long long nw, nh;
     switch (r->resize) {
     case ZB_RESIZE_SHORTER: {
         long long s = w <= h ? w : h, l = w <= h ? h : w;
@@ -152,25 +157,89 @@ zb_status zb_recipe_apply_u8(const zb_recipe *r, const zb_image *in, zb_image *o
     if (nw < 1 || nh < 1 || nw > ZB_IMAGE_MAX_SIDE || nh > ZB_IMAGE_MAX_SIDE)
         return zb_error(ZB_ERR_ARG, "recipe: resize of %lldx%lld gives %lldx%lld", w, h, nw, nh);
     const int c = r->crop;
-    int left, top;
+    g->nw = (int)nw;
+    g->nh = (int)nh;
     if (r->crop_mode == ZB_CROP_FLOOR) {
-        left = (int)(nw / 2) - c / 2;
-        top = (int)(nh / 2) - c / 2;
+        g->left = g->nw / 2 - c / 2;
+        g->top = g->nh / 2 - c / 2;
     } else if (r->crop_mode == ZB_CROP_ROUND) {
-        left = round_half_even_div2((int)nw - c);
-        top = round_half_even_div2((int)nh - c);
+        g->left = round_half_even_div2(g->nw - c);
+        g->top = round_half_even_div2(g->nh - c);
     } else {
         /* Padding keeps the image centred; offsets are then relative to the padded image. */
-        int pl = c > nw ? (c - (int)nw) / 2 : 0;
-        int pt = c > nh ? (c - (int)nh) / 2 : 0;
-        int pr = c > nw ? (c - (int)nw + 1) / 2 : 0;
-        int pb = c > nh ? (c - (int)nh + 1) / 2 : 0;
-        left = round_half_even_div2((int)nw + pl + pr - c) - pl;
-        top = round_half_even_div2((int)nh + pt + pb - c) - pt;
+        int pl = c > g->nw ? (c - g->nw) / 2 : 0;
+        int pt = c > g->nh ? (c - g->nh) / 2 : 0;
+        int pr = c > g->nw ? (c - g->nw + 1) / 2 : 0;
+        int pb = c > g->nh ? (c - g->nh + 1) / 2 : 0;
+        g->left = round_half_even_div2(g->nw + pl + pr - c) - pl;
+        g->top = round_half_even_div2(g->nh + pt + pb - c) - pt;
     }
+    return ZB_OK;
+}
+
+zb_status zb_recipe_apply_u8(const zb_recipe *r, const zb_image *in, zb_image *out)
+{
+    memset(out, 0, sizeof *out);
+    geometry g;
+    zb_status st = recipe_geometry(r, in->width, in->height, &g);
+    if (st != ZB_OK)
+        return st;
     /* Resize (skipped by torchvision and keras when the size already matches:
      * Pillow's resize to the same size is a copy anyway) fused with the crop. */
-    return zb_image_resize_crop(in, (int)nw, (int)nh, r->filter, left, top, c, c, out);
+    return zb_image_resize_crop(in, g.nw, g.nh, r->filter, g.left, g.top, r->crop, r->crop, out);
+}
+
+/* Source pixels [a0, a1) of an n_in-long axis that output pixels [o0, o1) of
+ * an n_out-long resize read, with a margin: the filter bounds are
+ * center +- support with center = (o + 0.5) * scale (Resample.c), NEAREST reads
+ * floor((o + 0.5) * scale).  Rounding is covered by 2 extra pixels. */
+static void source_span(int n_in, int n_out, int o0, int o1, zb_filter f, int *a0, int *a1)
+{
+    if (n_in == n_out) {
+        *a0 = o0;
+        *a1 = o1;
+        return;
+    }
+    static const double support[ZB_FILTER_COUNT] = {0.0, 0.5, 1.0, 1.0, 2.0, 3.0};
+    double scale = (double)n_in / n_out, fs = scale < 1.0 ? 1.0 : scale;
+    double sup = support[f] * fs;
+    double lo = (o0 + 0.5) * scale - sup - 2, hi = (o1 - 0.5) * scale + sup + 3;
+    *a0 = lo < 0 ? 0 : (int)lo;
+    *a1 = hi > n_in ? n_in : (int)hi;
+}
+
+/* zb_need_fn for zb_preprocess: the source box the recipe's crop reads. */
+static void recipe_need(void *ctx, int w, int h, zb_box *need)
+{
+    const zb_recipe *r = ctx;
+    geometry g;
+    *need = (zb_box){0, 0, w, h};
+    if (recipe_geometry(r, w, h, &g) != ZB_OK)
+        return;
+    int x0 = g.left < 0 ? 0 : g.left, y0 = g.top < 0 ? 0 : g.top;
+    int x1 = g.left + r->crop > g.nw ? g.nw : g.left + r->crop;
+    int y1 = g.top + r->crop > g.nh ? g.nh : g.top + r->crop;
+    if (x0 >= x1 || y0 >= y1)
+        return;
+    source_span(w, g.nw, x0, x1, r->filter, &need->x0, &need->x1);
+    source_span(h, g.nh, y0, y1, r->filter, &need->y0, &need->y1);
+}
+
+zb_status zb_recipe_decode_u8(const zb_recipe *r, const char *path, zb_image *out)
+{
+    zb_image im = {0};
+    memset(out, 0, sizeof *out);
+    zb_status st = zb_image_decode_file_need(path, recipe_need, (void *)r, &im);
+    if (st != ZB_OK)
+        return st;
+    st = zb_recipe_apply_u8(r, &im, out);
+    zb_image_free(&im);
+    if (st != ZB_OK) {
+        char why[512];
+        snprintf(why, sizeof why, "%s", zb_last_error());
+        return zb_error(st, "%s: %s", path, why);
+    }
+    return ZB_OK;
 }
 
 /* The float32 value of channel `ch` (RGB order) for byte v, op for op. */
@@ -225,17 +294,10 @@ void zb_recipe_normalize(const zb_recipe *r, const zb_image *crop, zb_layout lay
 
 zb_status zb_preprocess(const char *path, const zb_recipe *r, zb_layout layout, float *out)
 {
-    zb_image im = {0}, crop = {0};
-    zb_status st = zb_image_decode_file(path, &im);
+    zb_image crop;
+    zb_status st = zb_recipe_decode_u8(r, path, &crop);
     if (st != ZB_OK)
         return st;
-    st = zb_recipe_apply_u8(r, &im, &crop);
-    zb_image_free(&im);
-    if (st != ZB_OK) {
-        char why[512];
-        snprintf(why, sizeof why, "%s", zb_last_error());
-        return zb_error(st, "%s: %s", path, why);
-    }
     zb_recipe_normalize(r, &crop, layout, out);
     zb_image_free(&crop);
     return ZB_OK;

@@ -355,36 +355,42 @@ static void resample_v(const uint8_t *in, int in_row0, int n3, const coeffs *c, 
 }
 
 /* Geometry.c ImagingScaleAffine with a = (w_in / w_out, 0, 0, 0, h_in / h_out, 0):
- * source positions accumulate by repeated double addition, as Pillow does. */
-static zb_status resize_nearest(const zb_image *in, zb_image *out)
+ * source positions accumulate by repeated double addition, as Pillow does.
+ * Writes the window [x0, x0 + cols) x [y0, y0 + rows) of the width x height
+ * result to `out` (row stride out_stride bytes). */
+static zb_status resize_nearest(const zb_image *in, int width, int height, int x0, int y0, int cols, int rows,
+                                uint8_t *out, size_t out_stride)
 {
-    const int W = out->width, H = out->height;
-    double a0 = (double)((float)in->width - 0.0f) / W;
-    double a4 = (double)((float)in->height - 0.0f) / H;
-    int *xin = malloc((size_t)W * sizeof *xin);
+    double a0 = (double)((float)in->width - 0.0f) / width;
+    double a4 = (double)((float)in->height - 0.0f) / height;
+    int *xin = malloc((size_t)cols * sizeof *xin);
     if (!xin)
         return zb_error(ZB_ERR_NOMEM, "resize: out of memory");
     double xo = 0.0 + a0 * 0.5, yo = 0.0 + a4 * 0.5;
-    for (int x = 0; x < W; x++) {
-        int xi = xo < 0.0 ? -1 : (int)xo;
-        xin[x] = (xi >= 0 && xi < in->width) ? xi : -1;
+    for (int x = 0; x < x0 + cols; x++) {
+        if (x >= x0) {
+            int xi = xo < 0.0 ? -1 : (int)xo;
+            xin[x - x0] = (xi >= 0 && xi < in->width) ? xi : -1;
+        }
         xo += a0;
     }
-    for (int y = 0; y < H; y++) {
-        int yi = yo < 0.0 ? -1 : (int)yo;
-        uint8_t *o = out->data + (size_t)y * W * 3;
-        if (yi < 0 || yi >= in->height) {
-            memset(o, 0, (size_t)W * 3);
-        } else {
-            const uint8_t *row = in->data + (size_t)yi * in->width * 3;
-            for (int x = 0; x < W; x++) {
-                if (xin[x] < 0) {
-                    o[x * 3] = o[x * 3 + 1] = o[x * 3 + 2] = 0;
-                } else {
-                    const uint8_t *p = row + (size_t)xin[x] * 3;
-                    o[x * 3] = p[0];
-                    o[x * 3 + 1] = p[1];
-                    o[x * 3 + 2] = p[2];
+    for (int y = 0; y < y0 + rows; y++) {
+        if (y >= y0) {
+            int yi = yo < 0.0 ? -1 : (int)yo;
+            uint8_t *o = out + (size_t)(y - y0) * out_stride;
+            if (yi < 0 || yi >= in->height) {
+                memset(o, 0, (size_t)cols * 3);
+            } else {
+                const uint8_t *row = in->data + (size_t)yi * in->width * 3;
+                for (int x = 0; x < cols; x++) {
+                    if (xin[x] < 0) {
+                        o[x * 3] = o[x * 3 + 1] = o[x * 3 + 2] = 0;
+                    } else {
+                        const uint8_t *p = row + (size_t)xin[x] * 3;
+                        o[x * 3] = p[0];
+                        o[x * 3 + 1] = p[1];
+                        o[x * 3 + 2] = p[2];
+                    }
                 }
             }
         }
@@ -414,22 +420,11 @@ static zb_status resize_window(const zb_image *in, int width, int height, zb_fil
 {
     zb_status st = ZB_OK;
     const int need_h = width != in->width, need_v = height != in->height;
-    if (f == ZB_FILTER_NEAREST || (!need_h && !need_v)) {
-        zb_image full;
-        if (f == ZB_FILTER_NEAREST && (need_h || need_v)) {
-            if ((st = zb_image_alloc("resize", width, height, &full)) != ZB_OK)
-                return st;
-            if ((st = resize_nearest(in, &full)) != ZB_OK) {
-                zb_image_free(&full);
-                return st;
-            }
-        } else {
-            full = *in;
-        }
+    if (f == ZB_FILTER_NEAREST && (need_h || need_v))
+        return resize_nearest(in, width, height, x0, y0, cols, rows, out, out_stride);
+    if (!need_h && !need_v) {
         for (int y = 0; y < rows; y++)
-            memcpy(out + (size_t)y * out_stride, full.data + ((size_t)(y0 + y) * width + x0) * 3, (size_t)cols * 3);
-        if (full.data != in->data)
-            zb_image_free(&full);
+            memcpy(out + (size_t)y * out_stride, in->data + ((size_t)(y0 + y) * width + x0) * 3, (size_t)cols * 3);
         return ZB_OK;
     }
     coeffs ch = {0}, cv = {0};

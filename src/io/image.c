@@ -12,7 +12,8 @@
  * the pixel cap needs more). */
 #define MAX_FILE_BYTES (1LL << 30)
 
-zb_status zb_image_decode_mem(const char *name, const void *buf, size_t len, zb_image *out)
+static zb_status decode_mem(const char *name, const void *buf, size_t len, zb_need_fn need, void *ctx,
+                            zb_image *out)
 {
     static const uint8_t png_sig[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
     const uint8_t *b = buf;
@@ -20,7 +21,7 @@ zb_status zb_image_decode_mem(const char *name, const void *buf, size_t len, zb_
     if (len == 0)
         return zb_error(ZB_ERR_FORMAT, "%s: empty file", name);
     if (len >= 3 && b[0] == 0xFF && b[1] == 0xD8 && b[2] == 0xFF)
-        return zb_jpeg_decode(name, b, len, out);
+        return zb_jpeg_decode(name, b, len, need, ctx, out);
     if (len >= 8 && !memcmp(b, png_sig, 8))
         return zb_png_decode(name, b, len, out);
     if ((len >= 6 && (!memcmp(b, "GIF87a", 6) || !memcmp(b, "GIF89a", 6))) || (len >= 2 && !memcmp(b, "BM", 2)) ||
@@ -30,7 +31,17 @@ zb_status zb_image_decode_mem(const char *name, const void *buf, size_t len, zb_
     return zb_error(ZB_ERR_FORMAT, "%s: cannot identify image file (not a JPEG or PNG)", name);
 }
 
+zb_status zb_image_decode_mem(const char *name, const void *buf, size_t len, zb_image *out)
+{
+    return decode_mem(name, buf, len, NULL, NULL, out);
+}
+
 zb_status zb_image_decode_file(const char *path, zb_image *out)
+{
+    return zb_image_decode_file_need(path, NULL, NULL, out);
+}
+
+zb_status zb_image_decode_file_need(const char *path, zb_need_fn need, void *ctx, zb_image *out)
 {
     memset(out, 0, sizeof *out);
     FILE *f = fopen(path, "rb");
@@ -56,7 +67,7 @@ zb_status zb_image_decode_file(const char *path, zb_image *out)
         st = zb_error(ZB_ERR_IO, "%s: read failed", path);
         goto done;
     }
-    st = zb_image_decode_mem(path, buf, (size_t)size, out);
+    st = decode_mem(path, buf, (size_t)size, need, ctx, out);
 done:
     free(buf);
     fclose(f);

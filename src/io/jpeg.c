@@ -74,7 +74,8 @@ static void gray_to_rgb(uint8_t *row, int n)
         row[x * 3] = row[x * 3 + 1] = row[x * 3 + 2] = row[x];
 }
 
-zb_status zb_jpeg_decode(const char *name, const uint8_t *buf, size_t len, zb_image *out)
+zb_status zb_jpeg_decode(const char *name, const uint8_t *buf, size_t len, zb_need_fn need, void *ctx,
+                         zb_image *out)
 {
     struct jpeg_decompress_struct cinfo;
     err_mgr err;
@@ -138,21 +139,48 @@ zb_status zb_jpeg_decode(const char *name, const uint8_t *buf, size_t len, zb_im
         st = zb_error(ZB_ERR_NOMEM, "%s: out of memory for a %dx%d image", name, w, h);
         longjmp(err.jump, 1);
     }
+    /* The box of pixels to produce, widened by two iMCUs on each side so that
+     * fancy upsampling at its edges sees the same neighbours as in a full
+     * decode (tests/oracle/preprocess_check.py compares every recipe's output
+     * with Pillow's full decode). */
+    zb_box box = {0, 0, w, h};
+    if (need) {
+        need(ctx, w, h, &box);
+        int mx = 2 * 8 * (cinfo.max_h_samp_factor > 0 ? cinfo.max_h_samp_factor : 1);
+        int my = 2 * 8 * (cinfo.max_v_samp_factor > 0 ? cinfo.max_v_samp_factor : 1);
+        box.x0 = box.x0 - mx < 0 ? 0 : box.x0 - mx;
+        box.y0 = box.y0 - my < 0 ? 0 : box.y0 - my;
+        box.x1 = box.x1 + mx > w ? w : box.x1 + mx;
+        box.y1 = box.y1 + my > h ? h : box.y1 + my;
+        if (box.x0 >= box.x1 || box.y0 >= box.y1)
+            box = (zb_box){0, 0, w, h};
+    }
     jpeg_start_decompress(&cinfo);
     if ((int)cinfo.output_width != w || (int)cinfo.output_height != h) {
         st = zb_error(ZB_ERR_FORMAT, "%s: unexpected output size", name);
         longjmp(err.jump, 1);
     }
-    while (cinfo.output_scanline < cinfo.output_height && !err.eof) {
-        uint8_t *row = pixels + (size_t)cinfo.output_scanline * w * 3;
+    JDIMENSION xoff = 0, cw = (JDIMENSION)w;
+    if (box.x0 > 0 || box.x1 < w) {
+        xoff = (JDIMENSION)box.x0;
+        cw = (JDIMENSION)(box.x1 - box.x0);
+        jpeg_crop_scanline(&cinfo, &xoff, &cw); /* widens to iMCU boundaries */
+    }
+    if (box.y0 > 0)
+        jpeg_skip_scanlines(&cinfo, (JDIMENSION)box.y0);
+    while ((int)cinfo.output_scanline < box.y1 && !err.eof) {
+        uint8_t *row = pixels + ((size_t)cinfo.output_scanline * w + xoff) * 3;
         JSAMPROW rows[1] = {ncomp == 4 ? cmyk : row};
         if (jpeg_read_scanlines(&cinfo, rows, 1) != 1)
             break;
         if (ncomp == 1)
-            gray_to_rgb(row, w);
+            gray_to_rgb(row, (int)cw);
         else if (ncomp == 4)
-            cmyk_inverted_to_rgb(row, cmyk, w);
+            cmyk_inverted_to_rgb(row, cmyk, (int)cw);
     }
+    /* The rest is still entropy-decoded: truncation and errors there count. */
+    if (!err.eof && cinfo.output_scanline < cinfo.output_height)
+        jpeg_skip_scanlines(&cinfo, cinfo.output_height - cinfo.output_scanline);
     if (err.eof || cinfo.output_scanline < cinfo.output_height) {
         st = zb_error(ZB_ERR_FORMAT, "%s: image file is truncated", name);
         longjmp(err.jump, 1);

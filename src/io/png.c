@@ -126,7 +126,11 @@ zb_status zb_png_decode(const char *name, const uint8_t *buf, size_t len, zb_ima
     /* libpng's own dimension limits would fire first with a less useful
      * message; our caps are checked right after the header. */
     png_set_user_limits(png, 0x7fffffff, 0x7fffffff);
+    /* Pillow checks the CRC of every chunk before the image data (critical or
+     * not) but never those of IDAT chunks. */
+    png_set_crc_action(png, PNG_CRC_DEFAULT, PNG_CRC_ERROR_QUIT);
     png_read_info(png, info);
+    png_set_crc_action(png, PNG_CRC_QUIET_USE, PNG_CRC_ERROR_QUIT);
     png_uint_32 w32, h32;
     int depth, ctype, interlace;
     png_get_IHDR(png, info, &w32, &h32, &depth, &ctype, &interlace, NULL, NULL);

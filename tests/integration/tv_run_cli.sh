@@ -44,6 +44,36 @@ got = [l.strip().split("  ", 1)[-1].strip() if l.startswith("  ") else l for l i
 assert got == want, (got[:7], want[:7])
 PY
 
+# image files through the model's recipe: as torchvision's Resize(256),
+# CenterCrop(224), ToTensor, Normalize on PIL images, then the torch model
+imgs=()
+for f in dog eagle; do
+    [ -f /usr/share/darknet/data/$f.jpg ] && imgs+=(/usr/share/darknet/data/$f.jpg)
+done
+if [ ${#imgs[@]} -gt 0 ]; then
+    "$ZB" run -m torchvision/resnet18 -w "$T/resnet18.pth" --logits "$T/img.npy" "${imgs[@]}" || die "run on images"
+    $PY - "$T" "${imgs[@]}" <<'PY' || die "image logits differ from torchvision + torch"
+import sys, subprocess, numpy as np, torch, torchvision
+from PIL import Image
+from torchvision import transforms as T
+t, files = sys.argv[1], sys.argv[2:]
+m = torchvision.models.resnet18()
+m.load_state_dict(torch.load(t + "/resnet18.pth"))
+m.eval()
+tf = T.Compose([T.Resize(256), T.CenterCrop(224), T.ToTensor(),
+                T.Normalize([0.485, 0.456, 0.406], [0.229, 0.224, 0.225])])
+x = torch.stack([tf(Image.open(f).convert("RGB")) for f in files])
+with torch.no_grad():
+    np.save(t + "/img_ref.npy", m(x).numpy())
+sys.exit(subprocess.call(["/usr/bin/python3", "tests/oracle/compare_logits.py", t + "/img.npy", t + "/img_ref.npy"]))
+PY
+    "$ZB" classify -m torchvision/resnet18 -w "$T/resnet18.pth" "${imgs[0]}" | grep -q "^${imgs[0]}\$" \
+        || die "classify on an image"
+    expect_error "$ZB" run -m torchvision/resnet18 -w "$T/resnet18.pth" --recipe nosuch "${imgs[0]}"
+fi
+printf 'not an image' >"$T/junk.jpg"
+expect_error "$ZB" classify -m torchvision/resnet18 -w "$T/resnet18.pth" "$T/junk.jpg"
+
 # errors: exactly one line naming what is wrong
 expect_error "$ZB" run -m torchvision/nosuchnet -w "$T/resnet18.pth" "$T/resnet18.input.npy"
 expect_error "$ZB" run -m torchvision/resnet18 -w "$T/missing.pth" "$T/resnet18.input.npy"

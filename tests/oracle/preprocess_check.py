@@ -440,6 +440,8 @@ def check_ablations(paths):
         (["--recipe", "torchvision", "--size", "299", "--interpolation", "bicubic"], 299, 0.875, Image.BICUBIC),
         (["--recipe", "torchvision", "--size", "128", "--crop-pct", "0.9", "--interpolation", "lanczos"], 128, 0.9, Image.LANCZOS),
         (["--recipe", "torchvision", "--size", "64", "--interpolation", "nearest"], 64, 0.875, Image.NEAREST),
+        (["--recipe", "torchvision", "--size", "100", "--interpolation", "box"], 100, 0.875, Image.BOX),
+        (["--recipe", "torchvision", "--size", "160", "--interpolation", "hamming"], 160, 0.875, Image.HAMMING),
     ]
     for args, size, pct, interp in cases:
         geo, _ = tv_pipeline(size, pct, interp)
@@ -459,7 +461,15 @@ def check_ablations(paths):
     zoobench(["--recipe", "torchvision", "--resize", "squash", "--uint8", "-o", out] + paths)
     if not np.array_equal(np.load(out), np.stack(want)):
         fail("ablation --resize squash")
-    print(f"ablations: {len(cases) + 1} flag combinations compared")
+    # keras load_img(target_size, interpolation=F) for every other filter.
+    for name, f in FILTERS.items():
+        if name == "nearest":
+            continue
+        want = np.stack([np.asarray(pil_rgb(p).resize((131, 131), f)) for p in paths])
+        zoobench(["--recipe", "keras-raw", "--size", "131", "--interpolation", name, "--uint8", "-o", out] + paths)
+        if not np.array_equal(np.load(out), want):
+            fail(f"ablation keras-raw --interpolation {name}")
+    print(f"ablations: {len(cases) + 1 + len(FILTERS) - 1} flag combinations compared")
 
 
 def check_bad_inputs(good):
@@ -552,6 +562,15 @@ def check_truncation(good):
                 fail(f"damaged {os.path.basename(p)} variant {c}: Pillow decodes, zoobench: {r.stdout.strip()}")
             elif want is not None and not np.array_equal(read_raw(out), want):
                 fail(f"damaged {os.path.basename(p)} variant {c}: pixels differ")
+            # The recipe path decodes only what the crop reads: same verdict, same bytes.
+            r2 = zoobench(["--recipe", "torchvision", "--size", "64", "--uint8", "-o", os.path.join(WORK, "cut.npy"), t],
+                          check=False)
+            if (r2.returncode == 0) != (want is not None):
+                fail(f"damaged {os.path.basename(p)} variant {c}: recipe path verdict differs: {r2.stderr.strip()}")
+            elif want is not None:
+                geo, _ = tv_pipeline(64)
+                if not np.array_equal(np.load(os.path.join(WORK, "cut.npy"))[0], np.asarray(geo(Image.fromarray(want)))):
+                    fail(f"damaged {os.path.basename(p)} variant {c}: recipe path pixels differ")
             n += 1
             accepted += want is not None
     print(f"truncation/corruption: {n} damaged files ({accepted} that Pillow decodes), same accept/reject "

@@ -8,18 +8,14 @@ state_dict saved in torch's zip format (<m>.pth) and legacy format
 logits torch 1.13 computes in eval mode (<m>.logits.npy).
 
   torch_models.py --out DIR --models resnet18,densenet121 [--size 64] [--batch 2]
-                  [--formats zip,legacy,oldkeys,raw]
+                  [--formats zip,legacy,oldkeys]
 
 'oldkeys' also writes densenet checkpoints with the old "norm.1" key style
-(<m>.oldkeys.pth), as torchvision's published files have them.  'raw' writes
-<m>.raw (every tensor as: u32 name length, name, u32 ndim, i64 dims, f32 data;
-the input, NHWC, as "__input__" and the logits as "__logits__"), a stopgap
-for engine tests before the .pth loader exists.
+(<m>.oldkeys.pth), as torchvision's published files have them.
 """
 import argparse
 import os
 import re
-import struct
 import sys
 import warnings
 
@@ -38,41 +34,45 @@ def build(name):
     return getattr(torchvision.models, name)(weights=None)
 
 
-def randomise(model, gen):
+def randomise(model, gen, size):
     with torch.no_grad():
-        for mod in model.modules():
-            if isinstance(mod, torch.nn.BatchNorm2d):
-                c = mod.num_features
-                mod.running_mean.copy_(torch.randn(c, generator=gen) * 0.1)
-                mod.running_var.copy_(torch.rand(c, generator=gen) * 1.0 + 0.5)
-                mod.weight.copy_(torch.rand(c, generator=gen) * 1.0 + 0.5)
-                mod.bias.copy_(torch.randn(c, generator=gen) * 0.1)
-            elif isinstance(mod, (torch.nn.Conv2d, torch.nn.Linear)) and mod.bias is not None:
-                mod.bias.copy_(torch.randn(mod.bias.shape, generator=gen) * 0.1)
         if isinstance(model, torchvision.models.Inception3):
             # its trunc_normal(std 0.1) init makes logits ~1e9; use fan-in scaling instead
             for mod in model.modules():
                 if isinstance(mod, (torch.nn.Conv2d, torch.nn.Linear)):
                     fan_in = mod.weight[0].numel()
                     mod.weight.copy_(torch.randn(mod.weight.shape, generator=gen) * (2.0 / fan_in) ** 0.5)
+        for mod in model.modules():
+            if isinstance(mod, (torch.nn.Conv2d, torch.nn.Linear)) and mod.bias is not None:
+                mod.bias.copy_(torch.randn(mod.bias.shape, generator=gen) * 0.1)
         if hasattr(model, "classifier") and isinstance(model.classifier, torch.nn.Sequential):
             # squeezenet ends in conv -> relu -> mean: keep its logits away from 0 (no ties)
             for mod in model.classifier:
                 if isinstance(mod, torch.nn.Conv2d):
                     mod.bias.copy_(torch.rand(mod.bias.shape, generator=gen) + 0.5)
-
-
-def write_raw(path, sd, x_nhwc, logits):
-    with open(path + ".tmp", "wb") as f:
-        items = [(k, v.detach().float().contiguous().numpy()) for k, v in sd.items() if v.dtype.is_floating_point]
-        items += [("__input__", x_nhwc), ("__logits__", logits)]
-        for k, a in items:
-            a = np.ascontiguousarray(a, dtype="<f4")
-            kb = k.encode()
-            f.write(struct.pack("<I", len(kb)) + kb + struct.pack("<I", a.ndim))
-            f.write(struct.pack("<%dq" % a.ndim, *a.shape))
-            f.write(a.tobytes())
-    os.replace(path + ".tmp", path)
+        bns = [m for m in model.modules() if isinstance(m, torch.nn.BatchNorm2d)]
+        for mod in bns:
+            c = mod.num_features
+            mod.weight.copy_(torch.rand(c, generator=gen) * 1.0 + 0.5)
+            mod.bias.copy_(torch.randn(c, generator=gen) * 0.1)
+        if bns:
+            # Running statistics near the activations' own (one train-mode pass
+            # over a calibration batch), then perturbed: BN is far from the
+            # identity, yet deep nets keep logits of a sane size.
+            for mod in bns:
+                mod.momentum = 1.0
+            aux = getattr(model, "AuxLogits", None)
+            if aux is not None:  # inception's aux head runs in training only, and not at small sizes
+                model.AuxLogits = None
+            model.train()
+            model(torch.randn(4, 3, size, size, generator=gen))
+            model.eval()
+            if aux is not None:
+                model.AuxLogits = aux
+            for mod in bns:
+                c = mod.num_features
+                mod.running_mean.add_(torch.randn(c, generator=gen) * 0.1)
+                mod.running_var.mul_(torch.rand(c, generator=gen) * 0.6 + 0.7)
 
 
 def old_keys(sd):
@@ -100,9 +100,9 @@ def main():
         torch.manual_seed(a.seed + i)
         gen = torch.Generator().manual_seed(a.seed + 1000 + i)
         model = build(name)
-        randomise(model, gen)
-        model.eval()
         size = a.size or (299 if name == "inception_v3" else 224)
+        randomise(model, gen, size)
+        model.eval()
         x = torch.randn(a.batch, 3, size, size, generator=gen)
         logits = model(x).numpy().astype(np.float32)
         sd = model.state_dict()
@@ -115,8 +115,6 @@ def main():
             torch.save(sd, base + ".legacy.pth", _use_new_zipfile_serialization=False)
         if "oldkeys" in formats and name.startswith("densenet"):
             torch.save(old_keys(sd), base + ".oldkeys.pth")
-        if "raw" in formats:
-            write_raw(base + ".raw", sd, x.permute(0, 2, 3, 1).contiguous().numpy(), logits)
         print("%s: size %d, max|logit| %.4g" % (name, size, float(np.abs(logits).max())), file=sys.stderr)
 
 

@@ -1,4 +1,4 @@
-/* Test-only reader of the oracle's .raw tensor files (tests/oracle/torch_models.py):
+/* Test-only reader of the op oracle's .raw case files (tests/oracle/torch_ops.py):
  * records of u32 name length, name, u32 ndim, i64 dims[ndim], f32 data. */
 #ifndef ZB_TEST_RAW_H
 #define ZB_TEST_RAW_H

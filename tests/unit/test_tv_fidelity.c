@@ -4,7 +4,6 @@
  * statistics randomised) in the zip and legacy .pth formats, an input and
  * torch's logits.  We load each checkpoint, run the same input and require
  * max|diff| <= 1e-4 * max(1, max|logit|) and the same top-5 for every image.
- * Until the .pth loader exists, weights come from the oracle's .raw dump.
  *
  * Default: a subset at small input sizes.  ZB_FULL=1: all 21 at full size. */
 #include <math.h>
@@ -16,7 +15,6 @@
 #include "harness.h"
 #include "io/pth.h"
 #include "models/net.h"
-#include "raw.h"
 
 typedef struct mcase { const char *name; int size; } mcase;
 
@@ -33,23 +31,23 @@ static const mcase full[] = {
 };
 
 static char dir[] = "/tmp/zb_tvfid.XXXXXX";
-static int pth_built = 1; /* cleared when zb_pth_load says it is not built */
 
 /* Compares our logits with torch's; prints the figures. */
-static void compare(const char *label, const float *got, const zb_weight *ref)
+static void compare(const char *label, const float *got, const zb_npy *refa)
 {
-    int n = (int)ref->shape[0], k = (int)ref->shape[1];
+    int n = (int)refa->shape[0], k = (int)refa->shape[1];
+    const float *ref = refa->data;
     double maxref = 0, maxdiff = 0;
-    for (int64_t i = 0; i < ref->count; i++) {
-        maxref = fmax(maxref, fabs(ref->data[i]));
-        maxdiff = fmax(maxdiff, fabs((double)got[i] - ref->data[i]));
+    for (int64_t i = 0; i < refa->count; i++) {
+        maxref = fmax(maxref, fabs(ref[i]));
+        maxdiff = fmax(maxdiff, fabs((double)got[i] - ref[i]));
     }
     double bar = 1e-4 * fmax(1.0, maxref);
     int top_ok = 1;
     for (int r = 0; r < n; r++) {
         int a[5], b[5];
         zb_topk(got + (size_t)r * k, k, 5, a);
-        zb_topk(ref->data + (size_t)r * k, k, 5, b);
+        zb_topk(ref + (size_t)r * k, k, 5, b);
         for (int j = 0; j < 5; j++)
             top_ok &= a[j] == b[j];
     }
@@ -59,41 +57,45 @@ static void compare(const char *label, const float *got, const zb_weight *ref)
     CHECK(top_ok);
 }
 
-static void run_one(const char *model, const char *file, const char *label, int size, const zb_wmap *raw,
-                    const zb_weight *in, const zb_weight *ref)
+/* (n, 3, h, w) -> (n, h, w, 3) */
+static float *to_nhwc(const zb_npy *x)
+{
+    int n = (int)x->shape[0], h = (int)x->shape[2], w = (int)x->shape[3];
+    const float *src = x->data;
+    float *y = malloc((size_t)x->count * sizeof *y);
+    for (int i = 0; i < n; i++)
+        for (int c = 0; c < 3; c++)
+            for (int p = 0; p < h * w; p++)
+                y[((size_t)i * h * w + p) * 3 + c] = src[((size_t)i * 3 + c) * h * w + p];
+    return y;
+}
+
+static void run_one(const char *model, const char *file, const char *label, int size, const float *x, int n,
+                    const zb_npy *ref)
 {
     zb_wmap *w = NULL;
-    const zb_wmap *use = raw;
-    if (file) {
-        zb_status st = zb_pth_load(file, NULL, &w);
-        if (st == ZB_ERR_UNSUPPORTED) { /* loader not built yet: the oracle's raw dump */
-            pth_built = 0;
-            return;
-        }
-        CHECK(st == ZB_OK);
-        if (st != ZB_OK) {
-            fprintf(stderr, "%s: %s\n", label, zb_last_error());
-            return;
-        }
-        use = w;
+    zb_status st = zb_pth_load(file, NULL, &w);
+    CHECK(st == ZB_OK);
+    if (st != ZB_OK) {
+        fprintf(stderr, "%s: %s\n", label, zb_last_error());
+        return;
     }
     char name[128];
     snprintf(name, sizeof name, "torchvision/%s", model);
     zb_net *net = NULL;
     zb_net_opts o = {.height = size, .width = size};
-    zb_status st = zb_net_create_wmap(name, use, &o, NULL, &net);
+    st = zb_net_create_wmap(name, w, &o, NULL, &net);
+    zb_wmap_free(w); /* the net keeps packed copies */
     CHECK(st == ZB_OK);
     if (st != ZB_OK) {
         fprintf(stderr, "%s: %s\n", label, zb_last_error());
-        zb_wmap_free(w);
         return;
     }
     float *got = malloc((size_t)ref->count * sizeof *got);
-    CHECK(zb_net_run(net, in->data, (int)in->shape[0], got) == ZB_OK);
+    CHECK(zb_net_run(net, x, n, got) == ZB_OK);
     compare(label, got, ref);
     free(got);
     zb_net_free(net);
-    zb_wmap_free(w);
 }
 
 static void test_models(void)
@@ -112,7 +114,7 @@ static void test_models(void)
                 snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s", j > i ? "," : "", cases[j].name);
             snprintf(cmd, sizeof cmd,
                      "/usr/bin/python3 tests/oracle/torch_models.py --out %s --models %s --size %d --batch 2 "
-                     "--formats zip,legacy,oldkeys,raw 2>/dev/null",
+                     "--formats zip,legacy,oldkeys 2>/dev/null",
                      dir, list, cases[i].size);
             int rc = system(cmd);
             CHECK(rc == 0);
@@ -120,35 +122,29 @@ static void test_models(void)
                 continue;
         }
         char path[512], label[128];
-        snprintf(path, sizeof path, "%s/%s.raw", dir, cases[i].name);
-        zb_wmap *raw = NULL, *arrays = NULL;
-        CHECK(raw_load(path, &raw, &arrays) == 0);
-        if (!raw)
-            continue;
-        zb_weight *in = zb_wmap_find(arrays, "__input__"), *ref = zb_wmap_find(arrays, "__logits__");
-        CHECK(in && ref);
+        zb_npy *in = NULL, *ref = NULL;
+        snprintf(path, sizeof path, "%s/%s.input.npy", dir, cases[i].name);
+        CHECK(zb_npy_load_as(path, ZB_F32, 4, &in) == ZB_OK);
+        snprintf(path, sizeof path, "%s/%s.logits.npy", dir, cases[i].name);
+        CHECK(zb_npy_load_as(path, ZB_F32, 2, &ref) == ZB_OK);
         if (in && ref) {
+            float *x = to_nhwc(in);
             static const char *const fmts[] = {"pth", "legacy.pth", "oldkeys.pth"};
             for (int f = 0; f < 3; f++) {
                 snprintf(path, sizeof path, "%s/%s.%s", dir, cases[i].name, fmts[f]);
                 if (access(path, F_OK))
                     continue;
                 snprintf(label, sizeof label, "%s@%d %s", cases[i].name, cases[i].size, fmts[f]);
-                run_one(cases[i].name, path, label, cases[i].size, raw, in, ref);
+                run_one(cases[i].name, path, label, cases[i].size, x, (int)in->shape[0], ref);
             }
+            free(x);
         }
-        if (!pth_built && in && ref) { /* stopgap until the .pth loader lands */
-            snprintf(label, sizeof label, "%s@%d raw", cases[i].name, cases[i].size);
-            run_one(cases[i].name, NULL, label, cases[i].size, raw, in, ref);
-        }
-        zb_wmap_free(raw);
-        zb_wmap_free(arrays);
+        zb_npy_free(in);
+        zb_npy_free(ref);
         snprintf(cmd, sizeof cmd, "rm -f %s/%s.*", dir, cases[i].name);
         if (system(cmd)) {
         }
     }
-    if (!pth_built)
-        fprintf(stderr, "note: the .pth loader is not built yet; weights came from the oracle's raw dump\n");
 }
 
 int main(void)

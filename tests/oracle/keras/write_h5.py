@@ -136,32 +136,41 @@ def write_weights(path, model, weights, strings='fixed', full_model=False,
         raise ValueError('strings must be one of %s' % (STRING_STYLES,))
     limit = chunk_limit or HDF5_OBJECT_HEADER_LIMIT
     tmp = path + '.tmp%d' % os.getpid()
-    with h5py.File(tmp, 'w') as f:
-        if full_model:
-            if keras_version:
-                f.attrs['keras_version'] = _string_scalar('2.2.4', strings)
+    try:
+        with h5py.File(tmp, 'w') as f:
+            if full_model:
+                if keras_version:
+                    f.attrs['keras_version'] = _string_scalar('2.2.4', strings)
+                if backend:
+                    f.attrs['backend'] = _string_scalar('tensorflow', strings)
+                import keras_standin
+                config = json.dumps({'class_name': 'Model', 'config': model.get_config()},
+                                    default=keras_standin.get_json_type)
+                if strings == 'allfixed' and len(config) > HDF5_OBJECT_HEADER_LIMIT:
+                    raise ValueError('--strings allfixed cannot hold a %d-byte model_config '
+                                     '(HDF5 keeps fixed-length attributes under 64 KiB)'
+                                     % len(config))
+                f.attrs['model_config'] = _string_scalar(config, strings)
+                root = f.create_group('model_weights')
+            else:
+                root = f
+            _save_attributes(root, 'layer_names', [l.name for l in model.layers],
+                             strings, limit)
             if backend:
-                f.attrs['backend'] = _string_scalar('tensorflow', strings)
-            import keras_standin
-            config = json.dumps({'class_name': 'Model', 'config': model.get_config()},
-                                default=keras_standin.get_json_type)
-            f.attrs['model_config'] = _string_scalar(config, strings)
-            root = f.create_group('model_weights')
-        else:
-            root = f
-        _save_attributes(root, 'layer_names', [l.name for l in model.layers],
-                         strings, limit)
-        if backend:
-            root.attrs['backend'] = _string_scalar('tensorflow', strings)
-        if keras_version:
-            root.attrs['keras_version'] = _string_scalar('2.2.4', strings)
-        for layer in model.layers:
-            g = root.create_group(layer.name)
-            values = weights.get(layer.name, [])
-            _save_attributes(g, 'weight_names', [n for n, _ in values], strings, limit)
-            for name, val in values:
-                d = g.create_dataset(name, val.shape, dtype=val.dtype)
-                d[...] = val
+                root.attrs['backend'] = _string_scalar('tensorflow', strings)
+            if keras_version:
+                root.attrs['keras_version'] = _string_scalar('2.2.4', strings)
+            for layer in model.layers:
+                g = root.create_group(layer.name)
+                values = weights.get(layer.name, [])
+                _save_attributes(g, 'weight_names', [n for n, _ in values], strings, limit)
+                for name, val in values:
+                    d = g.create_dataset(name, val.shape, dtype=val.dtype)
+                    d[...] = val
+    except BaseException:
+        if os.path.exists(tmp):
+            os.remove(tmp)
+        raise
     os.replace(tmp, path)
 
 

@@ -73,7 +73,7 @@ int cmd_run(int argc, char **argv)
         default: usage(stderr); return 2;
         }
     }
-    if (!o.model || !o.weights || optind >= argc) {
+    if ((!o.model && !zb_is_model_json(o.weights)) || !o.weights || optind >= argc) {
         usage(stderr);
         return 2;
     }

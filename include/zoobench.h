@@ -289,6 +289,25 @@ void zb_softmax_rows(const float *logits, int rows, int cols, float *probs);
 /* Indices of the k largest values of v[0..n), largest first (ties: lower index first). */
 void zb_topk(const float *v, int n, int k, int *idx);
 
+/* ---- Keras models described by their file (src/models/keras_json, src/io/tfjs.c)
+ *
+ *     zb_net *net;
+ *     zb_net_create_json("mobilenet/model.json", NULL, &net);  // topology + TF.js shards
+ *     zb_net_run(net, x, n, logits);   // x: the "keras-tf" recipe's output, NHWC
+ */
+
+/* 1 when path names a model.json (ends in ".json"). */
+int zb_is_model_json(const char *path);
+
+/* Builds a net from a TF.js Layers model.json: the Keras topology in its
+ * modelTopology and the weights in its shards (float32, or uint8/uint16/
+ * float16 quantized).  The net's model info is named "keras-json", recipe
+ * "keras-tf"; a final softmax is left out so the net returns logits.  On
+ * success *out is a new net the caller frees with zb_net_free; errors name the
+ * file and the layer or weight at fault.  opts may be NULL (input size: the
+ * file's). */
+zb_status zb_net_create_json(const char *model_json, const zb_net_opts *opts, zb_net **out);
+
 #ifdef __cplusplus
 }
 #endif

@@ -98,6 +98,9 @@ void zb_net_free(zb_net *net)
     if (!net)
         return;
     zb_graph_free(net->g);
+    for (int i = 0; net->own_classes && i < net->own_info.num_classes; i++)
+        free(net->own_classes[i]);
+    free(net->own_classes);
     free(net);
 }
 

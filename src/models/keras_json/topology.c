@@ -309,6 +309,8 @@ static zb_node *relu_layer(kb *b, const char *name, const zb_json *cfg, zb_node 
     const zb_json *ns = zb_json_get(cfg, "negative_slope"), *th = zb_json_get(cfg, "threshold");
     if ((ns && !(ns->type == ZB_JSON_NUM && ns->num == 0)) || (th && !(th->type == ZB_JSON_NUM && th->num == 0)))
         return err(b, ZB_ERR_UNSUPPORTED, "layer '%s': ReLU with negative_slope or threshold is not supported", name);
+    if (mv && mv->type == ZB_JSON_OBJ) /* Keras 2.2 writes K.cast_to_floatx(6) as {"type": "ndarray", "value": 6.0} */
+        mv = zb_json_get(mv, "value");
     if (!mv || mv->type == ZB_JSON_NULL)
         return zb_relu(b->g, x);
     if (mv->type == ZB_JSON_NUM && mv->num == 6)

@@ -291,11 +291,11 @@ static zb_json *parse_container(parser *p, zb_json *v, int depth)
 
 static zb_json *parse_value(parser *p, int depth)
 {
-    if (depth > ZB_JSON_MAX_DEPTH) {
+    skip_ws(p);
+    if ((peek(p) == '[' || peek(p) == '{') && depth >= ZB_JSON_MAX_DEPTH) {
         fail(p, "nested too deeply");
         return NULL;
     }
-    skip_ws(p);
     zb_json *v = calloc(1, sizeof *v);
     if (!v) {
         p->st = zb_error(ZB_ERR_NOMEM, "%s: out of memory", p->name);

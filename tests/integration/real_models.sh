@@ -40,7 +40,30 @@ import glob, sys, numpy as np
 t, a = sys.argv[1], sys.argv[2]
 np.save('%s/zb_%s.npy' % (t, a), np.concatenate([np.load(f) for f in sorted(glob.glob('%s/zb_%s_*.npy' % (t, a)))]))
 PYEOF
-    $PY tests/oracle/real_models.py compare "$T/files.txt" "$T/zb_$a.npy" "$T/ref_$a.npy" "mobilenet_$a" ||
-        die "mobilenet $a: zoobench differs from TF.js"
+    mkdir -p "$T/res"
+    $PY tests/oracle/real_models.py compare "$T/files.txt" "$T/zb_$a.npy" "$T/ref_$a.npy" "mobilenet_$a" \
+        "$T/res/mobilenet${a/./}_keras_imagenet" >"$T/cmp_$a.txt" || { cat "$T/cmp_$a.txt"; die "mobilenet $a: zoobench differs from TF.js"; }
+    grep -v '^ACC' "$T/cmp_$a.txt"
 done
+
+# `zoobench table` on the list file (the VeriSilicon 'path, label' style, paths
+# './data/x.JPEG' resolved under --root by basename): its accuracies must be
+# those computed above from the same predictions.
+"$ZB" table --results "$T/res" --labels "$T/files.txt.list" --root "$D/images/ilsvrc2012_val_227px_verisilicon" \
+    --format csv >"$T/table.csv" || die "zoobench table failed"
+cat "$T/table.csv"
+for a in 0.25 0.75; do
+    read -r _ top1 top5 < <(grep '^ACC' "$T/cmp_$a.txt")
+    $PY - "$T/table.csv" "mobilenet${a/./}" "$top1" "$top5" <<'PYEOF' || die "table accuracy differs for mobilenet $a"
+import csv, sys
+rows = [r for r in csv.DictReader(open(sys.argv[1])) if sys.argv[2] in r.get('Model', r.get('model', ''))]
+assert len(rows) == 1, rows
+r = rows[0]
+vals = [float(v) for k, v in r.items() if k.lower().startswith('acc')]
+assert abs(100 * vals[0] - float(sys.argv[3])) < 1e-3 and abs(100 * vals[1] - float(sys.argv[4])) < 1e-3, (r, sys.argv[3:])
+PYEOF
+done
+# a missing image under --root is an error
+sed -i '1s/,/x,/' "$T/files.txt.list"
+expect_error "$ZB" table --results "$T/res" --labels "$T/files.txt.list" --root "$D/images/ilsvrc2012_val_227px_verisilicon"
 echo "real_models: ok"

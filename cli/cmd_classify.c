@@ -9,12 +9,14 @@
 static void usage(FILE *f)
 {
     fprintf(f,
-            "usage: zoobench classify -m MODEL -w WEIGHTS [--recipe R] [-j T] IMAGE...\n\n"
+            "usage: zoobench classify -m MODEL -w WEIGHTS [--recipe R] [-j T] IMAGE...\n"
+            "       zoobench classify -w MODEL.json [--recipe R] [-j T] IMAGE...\n\n"
             "Print the five most probable ImageNet classes of each image, with their\n"
             "softmax probabilities.  IMAGE is an image file (preprocessed by the model's\n"
             "recipe) or a preprocessed .npy array, as for 'zoobench run'.\n\n"
             "  -m, --model MODEL    e.g. torchvision/resnet50 (see 'zoobench run --list')\n"
-            "  -w, --weights FILE   checkpoint: torchvision .pth or keras .h5\n"
+            "  -w, --weights FILE   checkpoint: torchvision .pth or keras .h5, or a TF.js\n"
+            "                       model.json (topology and weights from the file)\n"
             "      --recipe R       preprocessing recipe (default: the model's)\n"
             "  -j, --threads T      threads (default 1)\n");
 }

@@ -5,7 +5,7 @@
 # topology read from model.json.  Reference: TF.js 4.22 tf.loadLayersModel on
 # the same files, on inputs preprocessed by Pillow + numpy.  Bar: top-5
 # identical (all but one per 1,300 images), probabilities within 1e-4.
-# Default: every 13th image (100); ZB_FULL=1: all 1,300.
+# Default: every 26th image (50; the reference kernels are slow); ZB_FULL=1: all 1,300.
 source "$(dirname "$0")/../lib.sh"
 need_shared data/weights/keras_mobilenet_v1_0.25_224_tfjs
 need_shared data/images/ilsvrc2012_val_227px_verisilicon
@@ -15,7 +15,7 @@ command -v node >/dev/null || skip "node is not installed"
 $PY -c 'import PIL, numpy' 2>/dev/null || skip "python3-pil / numpy is absent"
 ZB=${ZB:-build/zoobench}
 D=$ZB_SHARED/data
-STEP=13
+STEP=26
 [ "${ZB_FULL:-0}" = 1 ] && STEP=1
 
 $PY tests/oracle/real_models.py prep "$D/labels/verisilicon_val1300_dataset.txt" \

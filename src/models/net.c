@@ -28,7 +28,7 @@ zb_status zb_net_create_wmap(const char *model, const zb_wmap *w, const zb_net_o
     net->w = o.width ? o.width : info->input_size;
     zb_status st = zb_model_build(model, net->h, net->w, &net->g);
     zb_wmap *kw = NULL; /* keras: the file's weights matched by position (models/keras) */
-    if (st == ZB_OK && !strcmp(info->framework, "keras"))
+    if (st == ZB_OK && w && !strcmp(info->framework, "keras"))
         st = zb_keras_bind(model, net->h, net->w, w, &kw);
     if (st == ZB_OK)
         st = zb_graph_prepare(net->g, kw ? kw : w, popts);

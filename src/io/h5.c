@@ -310,6 +310,9 @@ static zb_status read_ohdr(h5 *f, uint64_t a, ohdr *o)
                     return bad(f, "bad or too many object header continuations at %llu", (unsigned long long)a);
                 }
                 chunks[nchunks++] = (span){ca, cn};
+            } else if ((mflags & 2) && type != 1 && type != 3 && type != 5 && type != 0x0B && type != 0x0C) {
+                ohdr_free(o);
+                return bad(f, "message of unshareable type %d flagged as shared", type);
             } else if (type != 0 && (st = add_msg(f, o, type, mflags, p, size))) {
                 ohdr_free(o);
                 return st;
@@ -419,11 +422,15 @@ static zb_status parse_dspace(h5 *f, cur *c, dspace *s)
         return bad(f, "dataspace rank %d exceeds %d", rank, MAX_RANK);
     memset(s, 0, sizeof *s);
     if (type == 2) {
+        if (rank != 0)
+            return bad(f, "null dataspace of rank %d", rank);
         s->rank = -1;
         return ZB_OK;
     }
     if (type != 0 && type != 1)
         return bad(f, "dataspace type %d not supported", type);
+    if (ver == 2 && type == 0 && rank != 0)
+        return bad(f, "scalar dataspace of rank %d", rank);
     s->rank = type == 0 ? 0 : rank;
     s->count = 1;
     for (int i = 0; i < s->rank; i++) {
@@ -793,7 +800,14 @@ static zb_status parse_link(h5 *f, const uint8_t *p, uint64_t n, const uint8_t *
     return ZB_OK;
 }
 
-typedef struct find_ctx {
+typedef struct find_ctx find_ctx;
+/* Called for each link of a group when iterating rather than looking up. */
+typedef zb_status (*link_fn)(h5 *f, find_ctx *x, const uint8_t *name, uint64_t nlen, uint64_t target, int ltype,
+                             int *stop);
+
+struct find_ctx {
+    link_fn fn;          /* NULL: look up `name` */
+    void *user;
     const char *name;
     size_t nlen;
     uint64_t found;
@@ -802,7 +816,20 @@ typedef struct find_ctx {
     int is_attr;
     const uint8_t *ap;   /* attribute message found in dense storage */
     uint64_t an;
-} find_ctx;
+};
+
+static zb_status visit_link(h5 *f, find_ctx *x, const uint8_t *name, uint64_t nlen, uint64_t target, int ltype,
+                            int *stop)
+{
+    if (x->fn)
+        return x->fn(f, x, name, nlen, target, ltype, stop);
+    if (nlen == x->nlen && memcmp(name, x->name, nlen) == 0) {
+        x->found = target;
+        x->ltype = ltype;
+        *stop = 1;
+    }
+    return ZB_OK;
+}
 
 static zb_status dense_link_rec(h5 *f, const uint8_t *rec, void *vctx, int *stop)
 {
@@ -813,15 +840,10 @@ static zb_status dense_link_rec(h5 *f, const uint8_t *rec, void *vctx, int *stop
     zb_status st = fheap_get(f, x->heap, rec + 4, &p, &n);
     if (st || (st = parse_link(f, p, n, &name, &nlen, &target, &ltype)))
         return st;
-    if (nlen == x->nlen && memcmp(name, x->name, nlen) == 0) {
-        x->found = target;
-        x->ltype = ltype;
-        *stop = 1;
-    }
-    return ZB_OK;
+    return visit_link(f, x, name, nlen, target, ltype, stop);
 }
 
-static zb_status stab_lookup(h5 *f, uint64_t btree, uint64_t heap, find_ctx *x)
+static zb_status stab_links(h5 *f, uint64_t btree, uint64_t heap, find_ctx *x, int *stop)
 {
     cur c;
     zb_status st = at(f, heap, 8 + 2 * (uint64_t)f->sl + f->so, &c, "local heap");
@@ -902,12 +924,60 @@ static zb_status stab_lookup(h5 *f, uint64_t btree, uint64_t heap, find_ctx *x)
                 const uint8_t *end = memchr(nm, 0, dsize - noff);
                 if (!end)
                     return bad(f, "unterminated link name in local heap");
-                if ((size_t)(end - nm) == x->nlen && memcmp(nm, x->name, x->nlen) == 0) {
-                    x->found = oh;
-                    x->ltype = 0;
-                    return ZB_OK;
-                }
+                if ((st = visit_link(f, x, nm, (uint64_t)(end - nm), oh, 0, stop)) || *stop)
+                    return st;
             }
+        }
+    }
+    return ZB_OK;
+}
+
+/* Calls x's visitor on every link of the group with object header `o`. */
+static zb_status group_links(h5 *f, const ohdr *o, find_ctx *x, int *is_group)
+{
+    zb_status st;
+    int stop = 0;
+    *is_group = 0;
+    for (int i = 0; i < o->n && !stop; i++) {
+        const msg *m = &o->m[i];
+        if (m->type == 0x06) {
+            const uint8_t *nm;
+            uint64_t nl, target;
+            int lt;
+            *is_group = 1;
+            if ((st = parse_link(f, m->p, m->n, &nm, &nl, &target, &lt)) ||
+                (st = visit_link(f, x, nm, nl, target, lt, &stop)))
+                return st;
+        } else if (m->type == 0x11) {
+            cur c = mkcur(m->p, m->n);
+            uint64_t bt = addr(f, &c), hp = addr(f, &c);
+            if (c.err)
+                return bad(f, "truncated symbol table message");
+            *is_group = 1;
+            if ((st = stab_links(f, bt, hp, x, &stop)))
+                return st;
+        } else if (m->type == 0x02) {
+            cur c = mkcur(m->p, m->n);
+            int ver = (int)get(&c, 1), flags = (int)get(&c, 1);
+            if (flags & 1)
+                skip(&c, 8);
+            uint64_t heap = addr(f, &c), bt = addr(f, &c);
+            if (c.err || ver != 0)
+                return bad(f, "malformed link info message");
+            *is_group = 1;
+            if (heap == UNDEF)
+                continue;
+            fheap h;
+            if ((st = read_fheap(f, heap, &h)))
+                return st;
+            if (h.id_len < 7)
+                return bad(f, "link heap ID too short");
+            x->heap = &h;
+            st = bt2_iterate(f, bt, 5, 4 + h.id_len, dense_link_rec, x);
+            x->heap = NULL;
+            if (st)
+                return st;
+            stop = x->fn ? 0 : x->found != UNDEF;
         }
     }
     return ZB_OK;
@@ -918,51 +988,10 @@ static zb_status stab_lookup(h5 *f, uint64_t btree, uint64_t heap, find_ctx *x)
 static zb_status group_find(h5 *f, const ohdr *o, const char *name, size_t nlen, uint64_t *out)
 {
     find_ctx x = {.name = name, .nlen = nlen, .found = UNDEF, .ltype = 0};
-    zb_status st;
-    int is_group = 0;
-    for (int i = 0; i < o->n && x.found == UNDEF; i++) {
-        const msg *m = &o->m[i];
-        if (m->type == 0x06) {
-            const uint8_t *nm;
-            uint64_t nl, target;
-            int lt;
-            is_group = 1;
-            if ((st = parse_link(f, m->p, m->n, &nm, &nl, &target, &lt)))
-                return st;
-            if (nl == nlen && memcmp(nm, name, nlen) == 0) {
-                x.found = target;
-                x.ltype = lt;
-                break;
-            }
-        } else if (m->type == 0x11) {
-            cur c = mkcur(m->p, m->n);
-            uint64_t bt = addr(f, &c), hp = addr(f, &c);
-            if (c.err)
-                return bad(f, "truncated symbol table message");
-            is_group = 1;
-            if ((st = stab_lookup(f, bt, hp, &x)))
-                return st;
-        } else if (m->type == 0x02) {
-            cur c = mkcur(m->p, m->n);
-            int ver = (int)get(&c, 1), flags = (int)get(&c, 1);
-            if (flags & 1)
-                skip(&c, 8);
-            uint64_t heap = addr(f, &c), bt = addr(f, &c);
-            if (c.err || ver != 0)
-                return bad(f, "malformed link info message");
-            is_group = 1;
-            if (heap == UNDEF)
-                continue;
-            fheap h;
-            if ((st = read_fheap(f, heap, &h)))
-                return st;
-            if (h.id_len < 7)
-                return bad(f, "link heap ID too short");
-            x.heap = &h;
-            if ((st = bt2_iterate(f, bt, 5, 4 + h.id_len, dense_link_rec, &x)))
-                return st;
-        }
-    }
+    int is_group;
+    zb_status st = group_links(f, o, &x, &is_group);
+    if (st)
+        return st;
     if (!is_group)
         return bad(f, "'%.*s': parent object is not a group", (int)nlen, name);
     if (x.found == UNDEF && x.ltype != 0)
@@ -1032,10 +1061,9 @@ static zb_status parse_attr(h5 *f, const uint8_t *p, uint64_t n, const char *wan
 #undef PAD8
     if (c.err || nl == 0)
         return bad(f, "truncated attribute message");
-    size_t wl = strlen(want);
-    /* the stored name length counts the NUL terminator */
+    /* the stored name length counts the NUL terminator; want == NULL matches all */
     size_t len = strnlen((const char *)name, nl);
-    *match = len == wl && memcmp(name, want, wl) == 0;
+    *match = !want || (len == strlen(want) && memcmp(name, want, len) == 0);
     if (!*match)
         return ZB_OK;
     zb_status st;
@@ -1195,6 +1223,8 @@ static zb_status gheap_get(h5 *f, uint64_t a, uint32_t index, const uint8_t **p,
 
 /* Attribute `name` as a list of strings (any rank); a numeric attribute with
  * no elements (Keras writes `[]` that way) is an empty list. */
+static zb_status decode_strings(h5 *f, const attr *ap, const char *name, strlist *out);
+
 static zb_status attr_strings(h5 *f, const ohdr *o, const char *name, strlist *out, int *found)
 {
     attr a;
@@ -1202,6 +1232,14 @@ static zb_status attr_strings(h5 *f, const ohdr *o, const char *name, strlist *o
     zb_status st = attr_find(f, o, name, &a, found);
     if (st || !*found)
         return st;
+    return decode_strings(f, &a, name, out);
+}
+
+static zb_status decode_strings(h5 *f, const attr *ap, const char *name, strlist *out)
+{
+    attr a = *ap;
+    zb_status st;
+    memset(out, 0, sizeof *out);
     if (a.s.rank < 0 || a.s.count == 0)
         return ZB_OK;
     if (a.t.kind != DT_STR && a.t.kind != DT_VSTR)
@@ -1259,6 +1297,72 @@ static zb_status attr_strings(h5 *f, const ohdr *o, const char *name, strlist *o
         if (!out->s[i]) {
             strlist_free(out);
             return zb_error(ZB_ERR_NOMEM, "%s: out of memory", f->name);
+        }
+    }
+    return ZB_OK;
+}
+
+/* Checks one attribute completely: data size, and every string it holds. */
+static zb_status attr_check(h5 *f, const attr *a)
+{
+    if (a->s.rank < 0)
+        return ZB_OK;
+    if (a->t.kind == DT_STR || a->t.kind == DT_VSTR) {
+        strlist l;
+        zb_status st = decode_strings(f, a, "(any)", &l);
+        strlist_free(&l);
+        return st;
+    }
+    if (a->s.count > a->n / a->t.size)
+        return bad(f, "attribute data shorter than its %llu elements", (unsigned long long)a->s.count);
+    return ZB_OK;
+}
+
+static zb_status dense_attr_check(h5 *f, const uint8_t *rec, void *vctx, int *stop)
+{
+    find_ctx *x = vctx;
+    const uint8_t *p = NULL;
+    uint64_t n = 0;
+    attr a;
+    int match;
+    (void)stop;
+    zb_status st = fheap_get(f, x->heap, rec, &p, &n);
+    if (st || (st = parse_attr(f, p, n, NULL, &match, &a)))
+        return st;
+    return attr_check(f, &a);
+}
+
+/* Parses and checks every attribute of object header `o`. */
+static zb_status attr_check_all(h5 *f, const ohdr *o)
+{
+    zb_status st;
+    for (int i = 0; i < o->n; i++) {
+        const msg *m = &o->m[i];
+        if (m->type == 0x0C) {
+            attr a;
+            int match;
+            if (m->flags & 2)
+                return unsupported(f, "shared attribute message");
+            if ((st = parse_attr(f, m->p, m->n, NULL, &match, &a)) || (st = attr_check(f, &a)))
+                return st;
+        } else if (m->type == 0x15) {
+            cur c = mkcur(m->p, m->n);
+            int ver = (int)get(&c, 1), flags = (int)get(&c, 1);
+            if (flags & 1)
+                skip(&c, 2);
+            uint64_t heap = addr(f, &c), bt = addr(f, &c);
+            if (c.err || ver != 0)
+                return bad(f, "malformed attribute info message");
+            if (heap == UNDEF || bt == UNDEF)
+                continue;
+            fheap h;
+            if ((st = read_fheap(f, heap, &h)))
+                return st;
+            if (h.id_len != 8)
+                return bad(f, "attribute heap ID length %d, expected 8", h.id_len);
+            find_ctx x = {.heap = &h};
+            if ((st = bt2_iterate(f, bt, 8, 8, dense_attr_check, &x)))
+                return st;
         }
     }
     return ZB_OK;
@@ -1398,6 +1502,34 @@ static zb_status read_chunks(h5 *f, uint64_t a, int level_want, const dspace *s,
     return ZB_OK;
 }
 
+/* Checks a fill value message (IV.A.2.f): zoobench never uses the fill value
+ * (weights are always written), but a defined one must match the datatype. */
+static zb_status check_fill(h5 *f, const msg *m, const dtype *t)
+{
+    cur c = mkcur(m->p, m->n);
+    int ver = (int)get(&c, 1);
+    int defined = 1;
+    if (ver == 1 || ver == 2) {
+        skip(&c, 2);
+        defined = (int)get(&c, 1);
+    } else if (ver == 3) {
+        int flags = (int)get(&c, 1);
+        defined = (flags & 0x20) != 0;
+    } else {
+        return bad(f, "fill value message version %d not supported", ver);
+    }
+    if (c.err)
+        return bad(f, "truncated fill value message");
+    if (!defined || c.n == 0)
+        return ZB_OK;
+    uint64_t size = get(&c, 4);
+    if (c.err || size > c.n)
+        return bad(f, "fill value larger than its message");
+    if (size != 0 && size != t->size)
+        return bad(f, "fill value of %llu bytes for a %u-byte datatype", (unsigned long long)size, t->size);
+    return ZB_OK;
+}
+
 /* Reads the dataset at object header `a` as float32: *data (malloc'd) and shape. */
 static zb_status read_dataset(h5 *f, uint64_t a, const char *what, float **data, dspace *s)
 {
@@ -1405,7 +1537,7 @@ static zb_status read_dataset(h5 *f, uint64_t a, const char *what, float **data,
     zb_status st = read_ohdr(f, a, &o);
     if (st)
         return st;
-    const msg *mt = NULL, *ms = NULL, *ml = NULL;
+    const msg *mt = NULL, *ms = NULL, *ml = NULL, *mf = NULL;
     int filtered = 0;
     for (int i = 0; i < o.n; i++) {
         const msg *m = &o.m[i];
@@ -1417,6 +1549,8 @@ static zb_status read_dataset(h5 *f, uint64_t a, const char *what, float **data,
             ml = m;
         else if (m->type == 0x0B)
             filtered = 1;
+        else if (m->type == 0x05 && !mf)
+            mf = m;
     }
     dtype t;
     uint8_t *raw = NULL;
@@ -1443,11 +1577,13 @@ static zb_status read_dataset(h5 *f, uint64_t a, const char *what, float **data,
         st = unsupported(f, "shared dataspace");
         goto done;
     }
+    if (mf && !(mf->flags & 2) && (st = check_fill(f, mf, &t)))
+        goto done;
     cur sc = mkcur(ms->p, ms->n);
     if ((st = parse_dspace(f, &sc, s)))
         goto done;
     if (t.kind != DT_FLOAT && t.kind != DT_INT) {
-        st = bad(f, "dataset '%s' is not numeric", what);
+        st = zb_error(ZB_ERR_UNSUPPORTED, "%s: dataset '%s' is not numeric", f->name, what);
         goto done;
     }
     if (s->rank < 0) {
@@ -1775,9 +1911,11 @@ zb_status zb_keras_h5_parse(const char *name, const void *buf, size_t len, zb_ke
     return ZB_OK;
 }
 
-zb_status zb_keras_h5_load(const char *path, zb_keras_h5 **out)
+/* Reads the whole file into *buf (malloc'd), at most ZB_H5_MAX_FILE bytes. */
+static zb_status read_file(const char *path, uint8_t **buf_out, size_t *len)
 {
-    *out = NULL;
+    *buf_out = NULL;
+    *len = 0;
     FILE *fp = fopen(path, "rb");
     if (!fp)
         return zb_error(ZB_ERR_IO, "%s: cannot open", path);
@@ -1786,7 +1924,7 @@ zb_status zb_keras_h5_load(const char *path, zb_keras_h5 **out)
     zb_status st = ZB_OK;
     for (;;) {
         if (n == cap) {
-            if (cap >= ZB_H5_MAX_FILE) {
+            if (cap > ZB_H5_MAX_FILE) {
                 st = zb_error(ZB_ERR_LIMIT, "%s: file larger than %llu bytes", path,
                               (unsigned long long)ZB_H5_MAX_FILE);
                 break;
@@ -1811,21 +1949,165 @@ zb_status zb_keras_h5_load(const char *path, zb_keras_h5 **out)
         }
     }
     fclose(fp);
-    if (!st)
-        st = zb_keras_h5_parse(path, buf, n, out);
+    if (st) {
+        free(buf);
+        return st;
+    }
+    *buf_out = buf;
+    *len = n;
+    return ZB_OK;
+}
+
+zb_status zb_keras_h5_load(const char *path, zb_keras_h5 **out)
+{
+    *out = NULL;
+    uint8_t *buf;
+    size_t n;
+    zb_status st = read_file(path, &buf, &n);
+    if (st)
+        return st;
+    st = zb_keras_h5_parse(path, buf, n, out);
     free(buf);
     return st;
 }
 
-zb_status zb_h5_load_wmap(const char *path, zb_wmap **out)
+/* ---- any HDF5 file: every numeric dataset, by path ------------------------ */
+
+#define WALK_DEPTH 32
+#define WALK_PATH 4096
+
+typedef struct walk {
+    h5 *f;
+    zb_wmap *m;
+    uint64_t *seen;   /* object headers visited: hard links may share or cycle */
+    size_t nseen, cap;
+    char path[WALK_PATH];
+    int depth;
+} walk;
+
+static zb_status walk_obj(walk *w, uint64_t a, size_t plen);
+
+static zb_status walk_link(h5 *f, find_ctx *x, const uint8_t *name, uint64_t nlen, uint64_t target, int ltype,
+                           int *stop)
+{
+    walk *w = x->user;
+    (void)stop;
+    if (ltype != 0 || target == UNDEF)
+        return ZB_OK; /* soft and external links are not followed */
+    size_t plen = strlen(w->path);
+    if (plen + 1 + nlen + 1 > WALK_PATH)
+        return bad(f, "object path longer than %d bytes", WALK_PATH);
+    if (plen)
+        w->path[plen++] = '/';
+    memcpy(w->path + plen, name, nlen);
+    w->path[plen + nlen] = 0;
+    if (memchr(name, 0, nlen))
+        return bad(f, "link name contains NUL");
+    zb_status st = walk_obj(w, target, plen + nlen);
+    w->path[plen ? plen - 1 : 0] = 0;
+    return st;
+}
+
+static zb_status walk_obj(walk *w, uint64_t a, size_t plen)
+{
+    h5 *f = w->f;
+    w->path[plen] = 0;
+    for (size_t i = 0; i < w->nseen; i++)
+        if (w->seen[i] == a)
+            return ZB_OK;
+    zb_status st = step(f, w->nseen / 64 + 1);
+    if (st)
+        return st;
+    if (w->nseen == w->cap) {
+        size_t cap = w->cap ? w->cap * 2 : 64;
+        uint64_t *s = realloc(w->seen, cap * sizeof *s);
+        if (!s)
+            return zb_error(ZB_ERR_NOMEM, "%s: out of memory", f->name);
+        w->seen = s;
+        w->cap = cap;
+    }
+    w->seen[w->nseen++] = a;
+    if (w->depth >= WALK_DEPTH)
+        return bad(f, "groups nested deeper than %d", WALK_DEPTH);
+    ohdr o;
+    if ((st = read_ohdr(f, a, &o)))
+        return st;
+    int is_dataset = 0;
+    for (int i = 0; i < o.n; i++)
+        is_dataset |= o.m[i].type == 0x08;
+    if ((st = attr_check_all(f, &o))) {
+        ohdr_free(&o);
+        return st;
+    }
+    if (is_dataset) {
+        ohdr_free(&o);
+        float *data;
+        dspace s;
+        if ((st = read_dataset(f, a, w->path, &data, &s)))
+            return st;
+        int64_t shape[ZB_WMAP_MAXDIM];
+        for (int d = 0; d < s.rank; d++)
+            shape[d] = (int64_t)s.dims[d];
+        return zb_wmap_add(w->m, w->path, s.rank, shape, data);
+    }
+    for (int i = 0; i < o.n; i++)
+        if (o.m[i].type == 0x0B) {
+            ohdr_free(&o);
+            return unsupported(f, "filter pipeline on a group");
+        }
+    find_ctx x = {.fn = walk_link, .user = w, .found = UNDEF};
+    int is_group;
+    w->depth++;
+    st = group_links(f, &o, &x, &is_group);
+    w->depth--;
+    ohdr_free(&o);
+    return st;
+}
+
+/* Every dataset of any HDF5 file, which must all be numeric: keys are paths
+ * without the leading '/'.  Every attribute is parsed and checked too. */
+static zb_status h5_walk(h5 *f, zb_wmap *m)
+{
+    walk w = {.f = f, .m = m};
+    zb_status st = walk_obj(&w, f->root, 0);
+    free(w.seen);
+    return st;
+}
+
+zb_status zb_h5_parse_wmap(const char *name, const void *buf, size_t len, zb_wmap **out)
 {
     zb_keras_h5 *k;
     *out = NULL;
-    zb_status st = zb_keras_h5_load(path, &k);
+    zb_status st = zb_keras_h5_parse(name, buf, len, &k);
+    if (st == ZB_OK) {
+        *out = k->weights;
+        k->weights = NULL;
+        zb_keras_h5_free(k);
+        return ZB_OK;
+    }
+    if (st != ZB_ERR_FORMAT || !strstr(zb_last_error(), ": not a Keras weight file"))
+        return st;
+    zb_wmap *m = zb_wmap_new();
+    if (!m)
+        return zb_error(ZB_ERR_NOMEM, "%s: out of memory", name);
+    h5 f = {.name = name, .buf = buf, .len = len};
+    if ((st = read_superblock(&f)) || (st = h5_walk(&f, m))) {
+        zb_wmap_free(m);
+        return st;
+    }
+    *out = m;
+    return ZB_OK;
+}
+
+zb_status zb_h5_load_wmap(const char *path, zb_wmap **out)
+{
+    *out = NULL;
+    uint8_t *buf;
+    size_t n;
+    zb_status st = read_file(path, &buf, &n);
     if (st)
         return st;
-    *out = k->weights;
-    k->weights = NULL;
-    zb_keras_h5_free(k);
-    return ZB_OK;
+    st = zb_h5_parse_wmap(path, buf, n, out);
+    free(buf);
+    return st;
 }

@@ -43,8 +43,13 @@ void zb_keras_h5_free(zb_keras_h5 *k);
 
 /* Loads every weight of a Keras 2.x weights or full-model file.  Keys are the
  * file's weight names ("conv1/kernel:0"), in file order: layers in `layer_names`
- * order, weights in each layer's `weight_names` order.  On success *out is a new
- * map the caller frees with zb_wmap_free; on error *out is NULL. */
+ * order, weights in each layer's `weight_names` order.  A valid HDF5 file that
+ * is not a Keras file yields every numeric dataset instead, keyed by its path
+ * ("group/dataset"), depth first in link order, each object once.  On success
+ * *out is a new map the caller frees with zb_wmap_free; on error *out is NULL. */
 zb_status zb_h5_load_wmap(const char *path, zb_wmap **out);
+
+/* Same, from bytes in memory (not retained). */
+zb_status zb_h5_parse_wmap(const char *name, const void *buf, size_t len, zb_wmap **out);
 
 #endif

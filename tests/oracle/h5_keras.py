@@ -9,6 +9,10 @@
   h5_keras.py expect FILE.h5
       prints what `zoobench inspect --crc FILE.h5` must print, computed with h5py:
       layers in layer_names order (chunked layer_names0.. too), weights in weight_names order.
+  h5_keras.py layers FILE.h5
+      prints what `build/tests/test_h5 FILE.h5` must print (the zb_keras_h5 view).
+  h5_keras.py expect-any FILE.h5
+      the same for any HDF5 file: a Keras file as above, otherwise every dataset sorted by path.
 """
 import json
 import sys
@@ -120,11 +124,62 @@ def expect(path):
         print('# %d tensors, %d parameters' % (n, total))
 
 
+def layers(path):
+    """What `test_h5 FILE` prints: versions, model_config CRC, layers with their weight ranges."""
+    with h5py.File(path, 'r') as f:
+        def s(g, name):
+            if name not in g.attrs:
+                return None
+            v = g.attrs[name]
+            v = v.item() if isinstance(v, np.ndarray) else v
+            return v.decode('utf8') if hasattr(v, 'decode') else str(v)
+        root = f
+        if 'layer_names' not in f.attrs and 'layer_names0' not in f.attrs and 'model_weights' in f:
+            root = f['model_weights']
+        print('keras_version %s' % (s(root, 'keras_version') or s(f, 'keras_version') or '-'))
+        print('backend %s' % (s(root, 'backend') or s(f, 'backend') or '-'))
+        mc = s(f, 'model_config')
+        print('model_config %s' % ('%08x' % (zlib.crc32(mc.encode('utf8')) & 0xffffffff) if mc is not None else '-'))
+        first = 0
+        for layer in attr_list(root, 'layer_names'):
+            n = len(attr_list(root[layer], 'weight_names'))
+            print('layer %s %d %d' % (layer, first, n))
+            first += n
+
+
+def expect_any(path):
+    """A non-Keras file: every dataset (each object once), sorted by path."""
+    with h5py.File(path, 'r') as f:
+        if any(k.startswith('layer_names') for k in f.attrs) or 'model_weights' in f:
+            return expect(path)
+        seen, lines, total = set(), [], 0
+
+        def visit(name, obj):
+            nonlocal total
+            if isinstance(obj, h5py.Dataset):
+                addr = h5py.h5o.get_info(obj.id).addr
+                if addr in seen:
+                    return
+                seen.add(addr)
+                a = np.array(obj[()], dtype='<f4', order='C')
+                lines.append('%s\t%s\t%d\t%08x' % (name, str(tuple(int(d) for d in a.shape)), a.size,
+                                                    zlib.crc32(a.tobytes()) & 0xffffffff))
+                total += a.size
+        f.visititems(visit)
+        for line in sorted(lines):
+            print(line)
+        print('# %d tensors, %d parameters' % (len(lines), total))
+
+
 if __name__ == '__main__':
     if sys.argv[1] == 'write':
         write(sys.argv[2], sys.argv[3], sys.argv[4], int(sys.argv[5]), int(sys.argv[6]),
               len(sys.argv) > 7 and sys.argv[7] == 'full')
     elif sys.argv[1] == 'expect':
         expect(sys.argv[2])
+    elif sys.argv[1] == 'layers':
+        layers(sys.argv[2])
+    elif sys.argv[1] == 'expect-any':
+        expect_any(sys.argv[2])
     else:
         sys.exit('usage: h5_keras.py write|expect ...')

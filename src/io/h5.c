@@ -1595,6 +1595,10 @@ static zb_status read_dataset(h5 *f, uint64_t a, const char *what, float **data,
                       s->rank, ZB_WMAP_MAXDIM);
         goto done;
     }
+    if (filtered) {
+        st = unsupported(f, "compressed (filtered) datasets; save the weights without compression");
+        goto done;
+    }
     /* stored data can never be larger than the file: this caps allocation */
     uint64_t nbytes = s->count * t.size;
     if (s->count > f->len || nbytes > f->len) {

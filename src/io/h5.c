@@ -843,28 +843,21 @@ static zb_status dense_link_rec(h5 *f, const uint8_t *rec, void *vctx, int *stop
     return visit_link(f, x, name, nlen, target, ltype, stop);
 }
 
-static zb_status stab_links(h5 *f, uint64_t btree, uint64_t heap, find_ctx *x, int *stop)
+#define STAB_MAX 4096 /* children per v1 B-tree node, and nodes pending */
+
+typedef struct stab_node {
+    uint64_t a;
+    int level;
+} stab_node;
+
+/* Depth-first walk of a group's v1 B-tree (type 0), levels strictly decreasing,
+ * visiting the links of every symbol table node in order. */
+static zb_status stab_walk(h5 *f, uint64_t btree, const uint8_t *hdata, uint64_t dsize, find_ctx *x, int *stop,
+                           stab_node *stack, uint64_t *children)
 {
+    zb_status st;
     cur c;
-    zb_status st = at(f, heap, 8 + 2 * (uint64_t)f->sl + f->so, &c, "local heap");
-    if (st)
-        return st;
-    if (memcmp(take(&c, 4), "HEAP", 4) != 0)
-        return bad(f, "bad local heap signature at %llu", (unsigned long long)heap);
-    skip(&c, 4);
-    uint64_t dsize = length(f, &c);
-    skip(&c, f->sl);
-    uint64_t daddr = addr(f, &c);
-    cur d;
-    if ((st = at(f, daddr, dsize, &d, "local heap data")))
-        return st;
-    const uint8_t *hdata = d.p;
-    /* depth-first walk of the v1 B-tree (type 0), levels strictly decreasing */
-    struct {
-        uint64_t a;
-        int level;
-    } stack[MAX_DEPTH * 2];
-    int sp = 0;
+    size_t sp = 0;
     stack[sp].a = btree;
     stack[sp++].level = -1;
     while (sp > 0) {
@@ -879,8 +872,7 @@ static zb_status stab_links(h5 *f, uint64_t btree, uint64_t heap, find_ctx *x, i
         skip(&c, 2 * (uint64_t)f->so);
         if ((want >= 0 && level != want) || level > MAX_DEPTH)
             return bad(f, "group B-tree node at %llu has level %d", (unsigned long long)a, level);
-        uint64_t children[1024];
-        if (used > 1024)
+        if (used > STAB_MAX)
             return bad(f, "group B-tree node at %llu has %llu children", (unsigned long long)a,
                        (unsigned long long)used);
         skip(&c, f->sl);
@@ -891,11 +883,8 @@ static zb_status stab_links(h5 *f, uint64_t btree, uint64_t heap, find_ctx *x, i
         if (c.err)
             return bad(f, "truncated group B-tree node at %llu", (unsigned long long)a);
         if (level > 0) {
-            if (sp + used > sizeof stack / sizeof stack[0]) {
-                /* process children one at a time: push in reverse order, bounded */
-                if (used > (uint64_t)(sizeof stack / sizeof stack[0] - sp))
-                    return bad(f, "group B-tree too wide or deep");
-            }
+            if (used > STAB_MAX - sp)
+                return bad(f, "group B-tree too wide or deep");
             for (uint64_t i = used; i-- > 0;) {
                 stack[sp].a = children[i];
                 stack[sp++].level = level - 1;
@@ -930,6 +919,32 @@ static zb_status stab_links(h5 *f, uint64_t btree, uint64_t heap, find_ctx *x, i
         }
     }
     return ZB_OK;
+}
+
+static zb_status stab_links(h5 *f, uint64_t btree, uint64_t heap, find_ctx *x, int *stop)
+{
+    cur c;
+    zb_status st = at(f, heap, 8 + 2 * (uint64_t)f->sl + f->so, &c, "local heap");
+    if (st)
+        return st;
+    if (memcmp(take(&c, 4), "HEAP", 4) != 0)
+        return bad(f, "bad local heap signature at %llu", (unsigned long long)heap);
+    skip(&c, 4);
+    uint64_t dsize = length(f, &c);
+    skip(&c, f->sl);
+    uint64_t daddr = addr(f, &c);
+    cur d;
+    if ((st = at(f, daddr, dsize, &d, "local heap data")))
+        return st;
+    stab_node *stack = malloc(STAB_MAX * sizeof *stack);
+    uint64_t *children = malloc(STAB_MAX * sizeof *children);
+    if (stack && children)
+        st = stab_walk(f, btree, d.p, dsize, x, stop, stack, children);
+    else
+        st = zb_error(ZB_ERR_NOMEM, "%s: out of memory", f->name);
+    free(stack);
+    free(children);
+    return st;
 }
 
 /* Calls x's visitor on every link of the group with object header `o`. */
@@ -1421,39 +1436,36 @@ static void convert(const dtype *t, const uint8_t *src, float *dst, uint64_t cou
     }
 }
 
-/* Copies chunk data (chunk dims cd, at offset off) into the dataset buffer. */
-static void place_chunk(const dspace *s, const uint64_t *cd, const uint64_t *off, const uint8_t *src, uint8_t *dst,
-                        uint32_t esz)
+/* Copies the part of a chunk (dims cd, at offset off < dims) that lies inside
+ * the dataset into the dataset buffer; returns the elements copied. */
+static uint64_t place_chunk(const dspace *s, const uint64_t *cd, const uint64_t *off, const uint8_t *src,
+                            uint8_t *dst, uint32_t esz)
 {
     int r = s->rank;
-    uint64_t idx[MAX_RANK] = {0};
-    uint64_t total = 1;
-    for (int d = 0; d < r; d++)
-        total *= cd[d];
+    uint64_t ext[MAX_RANK], idx[MAX_RANK] = {0}, total = 1;
+    for (int d = 0; d < r; d++) {
+        ext[d] = s->dims[d] - off[d] < cd[d] ? s->dims[d] - off[d] : cd[d];
+        total *= ext[d];
+    }
     for (uint64_t i = 0; i < total; i++) {
-        int inside = 1;
-        uint64_t lin = 0;
+        uint64_t si = 0, di = 0;
         for (int d = 0; d < r; d++) {
-            uint64_t g = off[d] + idx[d];
-            if (g >= s->dims[d]) {
-                inside = 0;
-                break;
-            }
-            lin = lin * s->dims[d] + g;
+            si = si * cd[d] + idx[d];
+            di = di * s->dims[d] + off[d] + idx[d];
         }
-        if (inside)
-            memcpy(dst + lin * esz, src + i * esz, esz);
+        memcpy(dst + di * esz, src + si * esz, esz);
         for (int d = r - 1; d >= 0; d--) {
-            if (++idx[d] < cd[d])
+            if (++idx[d] < ext[d])
                 break;
             idx[d] = 0;
         }
     }
+    return total;
 }
 
 /* Walks the v1 B-tree (type 1) of a chunked dataset, placing each chunk. */
 static zb_status read_chunks(h5 *f, uint64_t a, int level_want, const dspace *s, const uint64_t *cd, uint32_t esz,
-                             uint8_t *dst, int depth)
+                             uint8_t *dst, uint64_t *placed, int depth)
 {
     zb_status st;
     if (depth > MAX_DEPTH)
@@ -1483,7 +1495,7 @@ static zb_status read_chunks(h5 *f, uint64_t a, int level_want, const dspace *s,
         if (c.err)
             return bad(f, "truncated chunk B-tree node at %llu", (unsigned long long)a);
         if (level > 0) {
-            if ((st = read_chunks(f, child, level - 1, s, cd, esz, dst, depth + 1)))
+            if ((st = read_chunks(f, child, level - 1, s, cd, esz, dst, placed, depth + 1)))
                 return st;
             continue;
         }
@@ -1497,7 +1509,14 @@ static zb_status read_chunks(h5 *f, uint64_t a, int level_want, const dspace *s,
         cur cc;
         if ((st = step(f, csize / 65536)) || (st = at(f, child, csize, &cc, "chunk")))
             return st;
-        place_chunk(s, cd, off, cc.p, dst, esz);
+        /* chunks tile the dataset: each element is written once, so the work
+         * is bounded by the dataset, whatever the B-tree repeats */
+        uint64_t inside = 1;
+        for (int d = 0; d < s->rank; d++)
+            inside *= s->dims[d] - off[d] < cd[d] ? s->dims[d] - off[d] : cd[d];
+        if (inside > s->count - *placed)
+            return bad(f, "chunks overlap or repeat");
+        *placed += place_chunk(s, cd, off, cc.p, dst, esz);
     }
     return ZB_OK;
 }
@@ -1709,10 +1728,14 @@ static zb_status read_dataset(h5 *f, uint64_t a, const char *what, float **data,
                     st = bad(f, "dataset '%s' has no data written", what);
                     goto done;
                 }
-                /* every element must come from a chunk: start from a marker fill */
-                memset(raw, 0, nbytes);
-                if ((st = read_chunks(f, bt, -1, s, cd, t.size, raw, 0)))
+                uint64_t placed = 0;
+                if ((st = read_chunks(f, bt, -1, s, cd, t.size, raw, &placed, 0)))
                     goto done;
+                if (placed != s->count) {
+                    st = bad(f, "dataset '%s': chunks cover %llu of %llu elements", what, (unsigned long long)placed,
+                             (unsigned long long)s->count);
+                    goto done;
+                }
             }
         } else if (cls == 2) {
             st = unsupported(f, "chunked layout version 4 (libver='latest' chunk indexes)");

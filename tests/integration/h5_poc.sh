@@ -17,7 +17,7 @@ for f in "$ZB_SHARED"/data/hdf5-poc/*; do
         [ ! -s "$T/err" ] || die "$f: exit 0 but stderr: $(cat "$T/err")"
         loaded=$((loaded + 1))
         # where libhdf5 reads it too (in a child: it may crash), the contents must agree
-        if (timeout 10 $PY tests/oracle/h5_keras.py expect-any "$f" > "$T/exp") 2> /dev/null; then
+        if (timeout 10 $PY tests/oracle/h5_keras.py expect-any "$f" > "$T/exp"; exit $?) 2> /dev/null; then
             # compared as sorted lines: Keras files list in layer order, others by path
             sort "$T/out" > "$T/a"; sort "$T/exp" > "$T/b"
             cmp -s "$T/a" "$T/b" || die "$f: loads, but differs from h5py: $(diff "$T/b" "$T/a" | head -4)"

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "core/fp16.h"
 #include "core/status.h"
@@ -1949,6 +1950,16 @@ static zb_status read_file(const char *path, uint8_t **buf_out, size_t *len)
     uint8_t *buf = NULL;
     size_t n = 0, cap = 0;
     zb_status st = ZB_OK;
+    struct stat sb;
+    /* a regular file is read in one allocation of its size (+1 to see growth) */
+    if (fstat(fileno(fp), &sb) == 0 && S_ISREG(sb.st_mode) && (uint64_t)sb.st_size <= ZB_H5_MAX_FILE) {
+        cap = (size_t)sb.st_size + 1;
+        buf = malloc(cap);
+        if (!buf) {
+            fclose(fp);
+            return zb_error(ZB_ERR_NOMEM, "%s: out of memory for %zu bytes", path, cap - 1);
+        }
+    }
     for (;;) {
         if (n == cap) {
             if (cap > ZB_H5_MAX_FILE) {

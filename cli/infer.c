@@ -113,7 +113,7 @@ zb_status infer_run(const infer_opts *o, int nfiles, char **files, infer_result 
 {
     memset(r, 0, sizeof *r);
     /* A model.json carries its own topology: no -m, or -m keras-json. */
-    int json = (!o->model || !strcmp(o->model, "keras-json")) && zb_is_model_json(o->weights);
+    int json = (!o->model && zb_is_model_json(o->weights)) || (o->model && !strcmp(o->model, "keras-json"));
     zb_net *net = NULL;
     const zb_model_info *m = NULL;
     if (json) {

@@ -301,7 +301,8 @@ int zb_is_model_json(const char *path);
 
 /* Builds a net from a TF.js Layers model.json: the Keras topology in its
  * modelTopology and the weights in its shards (float32, or uint8/uint16/
- * float16 quantized).  The net's model info is named "keras-json", recipe
+ * float16 quantized); or from a full-model Keras .h5 (model.save: its
+ * model_config attribute and weights), detected from the content.  The net's model info is named "keras-json", recipe
  * "keras-tf"; a final softmax is left out so the net returns logits.  On
  * success *out is a new net the caller frees with zb_net_free; errors name the
  * file and the layer or weight at fault.  opts may be NULL (input size: the

@@ -6,6 +6,7 @@
 # (tests/oracle/keras/make_fixture.py).  Bar: logits within
 # 1e-4 * max(1, max|logit|), identical top-5.  InceptionResNetV2 holds Lambda
 # layers: zoobench must refuse it with a message naming the layer.
+# Each is also run from the fixture's full-model .h5 (model_config attribute).
 # Also: a hand-written model with every supported option and quantized
 # (uint8/uint16/float16) weights split over shards, against TF.js
 # tf.loadLayersModel on the same files; and hostile manifests.
@@ -41,7 +42,7 @@ fi
 for spec in $MODELS; do
     m=${spec%:*} s=${spec#*:}
     $PY tests/oracle/keras/make_fixture.py "$m" "$T/$m" --size "$s" --backend cpu --keep-npy-weights \
-        >/dev/null 2>&1 || die "make_fixture $m failed"
+        --full-model >/dev/null 2>&1 || die "make_fixture $m failed"
     $PY tests/oracle/fixture_to_tfjs.py "$T/$m" "$T/$m.tfjs" || die "fixture_to_tfjs $m failed"
     if [ "$m" = inception_resnet_v2 ]; then
         expect_error "$ZB" run -w "$T/$m.tfjs/model.json" "$T/$m/input.npy" --logits "$T/x.npy"
@@ -51,6 +52,9 @@ for spec in $MODELS; do
     else
         "$ZB" run -w "$T/$m.tfjs/model.json" "$T/$m/input.npy" --logits "$T/$m.zb.npy" || die "zoobench $m"
         check "$T/$m.zb.npy" "$T/$m/logits.npy" "$m@$s"
+        # the same model from a full-model Keras .h5 (its model_config attribute + weights)
+        "$ZB" run -m keras-json -w "$T/$m/weights.h5" "$T/$m/input.npy" --logits "$T/$m.h5.npy" || die "zoobench $m .h5"
+        check "$T/$m.h5.npy" "$T/$m/logits.npy" "$m@$s (full-model .h5)"
     fi
     rm -rf "${T:?}/$m" "$T/$m.tfjs"
 done

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "core/status.h"
+#include "io/h5.h"
 #include "io/tfjs.h"
 #include "models/classes.h"
 #include "models/keras_json/topology.h"
@@ -45,16 +46,77 @@ static zb_status set_classes(zb_net *net, int k, const char *file)
     return ZB_OK;
 }
 
+static int is_hdf5(const char *path)
+{
+    static const unsigned char sig[8] = {0x89, 'H', 'D', 'F', '\r', '\n', 0x1a, '\n'};
+    unsigned char b[8];
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return 0;
+    size_t n = fread(b, 1, 8, f);
+    fclose(f);
+    return n == 8 && memcmp(b, sig, 8) == 0;
+}
+
+/* A full-model Keras .h5 (model.save): the model_config attribute and the
+ * weights, renamed from the file's "<scope>/kernel:0" to "<layer>/kernel" as
+ * TF.js names them.  *doc is the parsed config. */
+static zb_status load_h5(const char *path, zb_json **doc, zb_wmap **w)
+{
+    *doc = NULL;
+    *w = NULL;
+    zb_keras_h5 *k = NULL;
+    zb_status st = zb_keras_h5_load(path, &k);
+    if (st != ZB_OK)
+        return st;
+    if (!k->model_config) {
+        zb_keras_h5_free(k);
+        return zb_error(ZB_ERR_FORMAT, "%s: no model_config attribute (a weights-only file: give -m MODEL)", path);
+    }
+    st = zb_json_parse(path, k->model_config, strlen(k->model_config), doc);
+    zb_wmap *m = st == ZB_OK ? zb_wmap_new() : NULL;
+    if (st == ZB_OK && !m)
+        st = zb_error(ZB_ERR_NOMEM, "%s: out of memory", path);
+    for (int i = 0; st == ZB_OK && i < k->nlayers; i++) {
+        const zb_keras_layer *l = &k->layers[i];
+        for (int j = l->first; st == ZB_OK && j < l->first + l->count; j++) {
+            zb_weight *src = &k->weights->items[j];
+            const char *slash = strrchr(src->name, '/');
+            char key[ZB_KEY_MAX];
+            int len = snprintf(key, sizeof key, "%s/%s", l->name, slash ? slash + 1 : src->name);
+            if (len < 0 || len >= (int)sizeof key) {
+                st = zb_error(ZB_ERR_LIMIT, "%s: weight name '%s' is too long", path, src->name);
+                break;
+            }
+            char *colon = strrchr(key, ':');
+            if (colon && colon > strrchr(key, '/'))
+                *colon = 0;
+            st = zb_wmap_add(m, key, src->ndim, src->shape, src->data);
+            src->data = NULL; /* the new map owns it now */
+        }
+    }
+    zb_keras_h5_free(k);
+    if (st != ZB_OK) {
+        zb_wmap_free(m);
+        zb_json_free(*doc);
+        *doc = NULL;
+        return st;
+    }
+    *w = m;
+    return ZB_OK;
+}
+
 zb_status zb_net_create_json(const char *model_json, const zb_net_opts *opts, zb_net **out)
 {
     *out = NULL;
     zb_net_opts o = opts ? *opts : (zb_net_opts){0};
     zb_json *doc = NULL;
     zb_wmap *w = NULL;
-    zb_status st = zb_tfjs_load(model_json, &doc, &w);
+    int h5 = is_hdf5(model_json);
+    zb_status st = h5 ? load_h5(model_json, &doc, &w) : zb_tfjs_load(model_json, &doc, &w);
     if (st != ZB_OK)
         return st;
-    const zb_json *config = model_config(doc);
+    const zb_json *config = h5 ? doc : model_config(doc);
     zb_net *net = calloc(1, sizeof *net);
     if (!net) {
         st = zb_error(ZB_ERR_NOMEM, "%s: out of memory", model_json);

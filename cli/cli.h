@@ -38,5 +38,7 @@ int cmd_classify(int argc, char **argv);
 int cmd_models(int argc, char **argv);
 int cmd_weights(int argc, char **argv);
 int cmd_bench(int argc, char **argv);
+int cmd_run(int argc, char **argv);
+int cmd_classify(int argc, char **argv);
 
 #endif

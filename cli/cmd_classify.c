@@ -9,13 +9,15 @@
 static void usage(FILE *f)
 {
     fprintf(f,
-            "usage: zoobench classify -m MODEL -w WEIGHTS [--recipe R] [-j T] IMAGE...\n\n"
+            "usage: zoobench classify -m MODEL -w WEIGHTS [--recipe R] [-j T] IMAGE...\n"
+            "       zoobench classify -w MODEL.json [--recipe R] [-j T] IMAGE...\n\n"
             "Print the five most probable ImageNet classes of each image, with their\n"
             "softmax probabilities.  IMAGE is an image file (preprocessed by the model's\n"
             "recipe) or a preprocessed .npy array, as for 'zoobench run'.\n\n"
             "  -m, --model MODEL    e.g. torchvision/resnet50 (see 'zoobench run --list')\n"
-            "  -w, --weights FILE   checkpoint (.pth or .h5), or a model card name\n"
-            "                       (zoobench models): its cached weights, fetched if needed;\n"
+            "  -w, --weights FILE   checkpoint (.pth or .h5), a TF.js model.json (topology and\n"
+            "                       weights from the file), or a model card name (zoobench\n"
+            "                       models): its cached weights, fetched if needed;\n"
             "      --no-download    with -w MODEL, never download\n"
             "      --recipe R       preprocessing recipe (default: the model's)\n"
             "  -j, --threads T      threads (default 1)\n");
@@ -43,7 +45,7 @@ int cmd_classify(int argc, char **argv)
         default: usage(stderr); return 2;
         }
     }
-    if (!o.model || !o.weights || optind >= argc) {
+    if ((!o.model && !zb_is_model_json(o.weights)) || !o.weights || optind >= argc) {
         usage(stderr);
         return 2;
     }

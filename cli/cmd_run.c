@@ -13,6 +13,7 @@ static void usage(FILE *f)
     fprintf(f,
             "usage: zoobench run -m MODEL -w WEIGHTS [--recipe R] [--size S] [-b B] [-j T]\n"
             "                    [--logits OUT.npy] [--probs OUT.npy] INPUT...\n"
+            "       zoobench run -w MODEL.json [options] INPUT...   (TF.js Layers model)\n"
             "       zoobench run --list\n\n"
             "Run a model on its original weights (.pth or .h5) and write the logits and/or\n"
             "softmax probabilities, one row per image, as float32 (N, classes) .npy files.\n"
@@ -20,8 +21,10 @@ static void usage(FILE *f)
             "INPUT is a preprocessed .npy array: (N, 3, H, W) as torch gives it, (N, H, W, 3),\n"
             "or one image (3, H, W) / (H, W, 3); or an image file, preprocessed by the recipe.\n\n"
             "  -m, --model MODEL    e.g. torchvision/resnet50 (see --list)\n"
-            "  -w, --weights FILE   checkpoint (.pth or .h5), or a model card name\n"
-            "                       (zoobench models): its cached weights, fetched if needed;\n"
+            "  -w, --weights FILE   checkpoint: torchvision .pth (zip or legacy) or keras .h5;\n"
+            "                       a TF.js model.json: topology and weights from the file\n"
+            "                       (no -m, or -m keras-json; recipe keras-tf); or a model\n"
+            "                       card name (zoobench models): its cached weights, fetched if needed\n"
             "      --no-download    with -w MODEL, never download\n"
             "      --recipe R       preprocessing recipe for image files (default: the model's)\n"
             "      --size S         input side for image files (default: the model's)\n"
@@ -76,7 +79,7 @@ int cmd_run(int argc, char **argv)
         default: usage(stderr); return 2;
         }
     }
-    if (!o.model || !o.weights || optind >= argc) {
+    if ((!o.model && !zb_is_model_json(o.weights)) || !o.weights || optind >= argc) {
         usage(stderr);
         return 2;
     }

@@ -16,6 +16,7 @@
 #include "cli.h"
 #include "eval/eval.h"
 #include "io/imagefolder.h"
+#include "io/listfile.h"
 #include "io/published.h"
 
 /* The seed's model lists, in the order its scripts read them.  Rows start in
@@ -63,6 +64,11 @@ static void usage(FILE *f)
         "                            folders sorted, files sorted, extensions .jpg .jpeg .png .ppm\n"
         "                            .bmp .pgm .tif .tiff .webp (any case); label = class index\n"
         "      --labels FILE.npy     integer labels, one per image\n"
+        "      --labels LIST.txt     a list file, one image a line: 'path label' (Caffe val.txt)\n"
+        "                            or 'path, label'; labels in list order\n"
+        "      --root DIR            with a list file: resolve its paths under DIR (else the\n"
+        "                            list's directory; DIR/<basename> when DIR/path is absent)\n"
+        "                            and check that every image is there\n"
         "      --labels imagenet-val the ImageNet 2012 val set in ImageFolder order: index // 50\n"
         "                            (the default with --published)\n"
         "      --dataset NAME        imagenet (default) or cifar10 (10,000 labels from --labels)\n"
@@ -149,7 +155,7 @@ typedef struct table_args {
     const char *keras_dir, *pytorch_dir, *results[16];
     int nresults;
     const char *keras_label, *pytorch_label;
-    const char *val_dir, *labels;
+    const char *val_dir, *labels, *root;
     int cifar10;
     const char *omit, *keep, *custom;
     const char *format, *output, *pvalues;
@@ -325,6 +331,22 @@ static int load_labels(const table_args *a, int64_t **labels, int64_t *n)
             return cli_fail("table: out of memory");
         for (int64_t i = 0; i < 50000; i++)
             (*labels)[i] = i / 50;
+        return 0;
+    }
+    if (zb_listfile_sniff(a->labels)) { /* a list file: "path label" or "path, label" lines */
+        zb_listfile *lf = NULL;
+        if (zb_listfile_load(a->labels, a->root, &lf) != ZB_OK)
+            return cli_fail_lib();
+        for (int i = 0; a->root && i < lf->n; i++) /* with --root, the images must be there */
+            if (access(lf->path[i], R_OK) != 0) {
+                int rc = cli_fail("%s: image of line %d not found under --root: %s", a->labels, i + 1, lf->path[i]);
+                zb_listfile_free(lf);
+                return rc;
+            }
+        *n = lf->n;
+        *labels = lf->label;
+        lf->label = NULL;
+        zb_listfile_free(lf);
         return 0;
     }
     zb_npy *l = NULL;
@@ -712,7 +734,7 @@ static int save_pvalues(const char *path, const zb_table *t)
 /* ---- main ------------------------------------------------------------------- */
 
 enum {
-    OPT_KLABEL = 256, OPT_PLABEL, OPT_RESULTS, OPT_LABELS, OPT_DATASET, OPT_FORMAT, OPT_CI, OPT_COMPARE,
+    OPT_KLABEL = 256, OPT_PLABEL, OPT_RESULTS, OPT_LABELS, OPT_ROOT, OPT_DATASET, OPT_FORMAT, OPT_CI, OPT_COMPARE,
     OPT_PVALUES, OPT_PUBLISHED, OPT_BASEURL, OPT_CACHEDIR
 };
 
@@ -838,6 +860,7 @@ int cmd_table(int argc, char **argv)
         {"pytorch-label", required_argument, 0, OPT_PLABEL},
         {"results", required_argument, 0, OPT_RESULTS},
         {"labels", required_argument, 0, OPT_LABELS},
+        {"root", required_argument, 0, OPT_ROOT},
         {"dataset", required_argument, 0, OPT_DATASET},
         {"indices-to-omit", required_argument, 0, 'i'},
         {"indices_to_omit", required_argument, 0, 'i'},
@@ -870,6 +893,7 @@ int cmd_table(int argc, char **argv)
             a.results[a.nresults++] = optarg;
             break;
         case OPT_LABELS: a.labels = optarg; break;
+        case OPT_ROOT: a.root = optarg; break;
         case OPT_DATASET:
             if (!strcmp(optarg, "cifar10"))
                 a.cifar10 = 1;

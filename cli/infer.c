@@ -106,18 +106,32 @@ void infer_result_free(infer_result *r)
         free(r->label[i]);
     free(r->label);
     free(r->logits);
+    zb_net_free(r->net);
     memset(r, 0, sizeof *r);
 }
 
 zb_status infer_run(const infer_opts *o, int nfiles, char **files, infer_result *r)
 {
     memset(r, 0, sizeof *r);
-    const zb_model_info *m = zb_model_find(o->model);
-    if (!m)
+    /* A model.json carries its own topology: no -m, or -m keras-json. */
+    int json = (!o->model && zb_is_model_json(o->weights)) || (o->model && !strcmp(o->model, "keras-json"));
+    zb_net *net = NULL;
+    const zb_model_info *m = NULL;
+    if (json) {
+        zb_status js = zb_net_create_json(o->weights, &(zb_net_opts){.nthreads = o->threads}, &net);
+        if (js != ZB_OK)
+            return js;
+        m = zb_net_model(net);
+    } else if (!o->model) {
+        return zb_error(ZB_ERR_ARG, "%s: give -m MODEL, or a TF.js model.json as weights", o->weights);
+    } else if (!(m = zb_model_find(o->model))) {
         return zb_error(ZB_ERR_ARG, "%s: unknown model (see 'zoobench run --list')", o->model);
+    }
     input *in = calloc((size_t)nfiles, sizeof *in);
-    if (!in)
+    if (!in) {
+        zb_net_free(net);
         return zb_error(ZB_ERR_NOMEM, "out of memory");
+    }
     zb_status st = ZB_OK;
     int total = 0, h = 0, w = 0;
     for (int i = 0; i < nfiles && st == ZB_OK; i++) {
@@ -133,13 +147,23 @@ zb_status infer_run(const infer_opts *o, int nfiles, char **files, infer_result 
                           h, w);
         total += in[i].n;
     }
-    zb_net *net = NULL;
     if (st == ZB_OK) {
+        int nh = 0, nw = 0;
+        if (net)
+            zb_net_input_size(net, &nh, &nw);
         zb_net_opts no = {.height = h, .width = w, .nthreads = o->threads, .unwrap = o->unwrap};
-        char wpath[4096]; /* -w FILE, or a model card name: its cached weights (io/weights.h) */
-        st = zb_weights_resolve(o->weights, o->model, !o->no_download, wpath, sizeof wpath);
-        if (st == ZB_OK)
-            st = zb_net_create(o->model, wpath, &no, &net);
+        if (!net) {
+            char wpath[4096]; /* -w FILE, or a model card name: its cached weights (io/weights.h) */
+            st = zb_weights_resolve(o->weights, o->model, !o->no_download, wpath, sizeof wpath);
+            if (st == ZB_OK)
+                st = zb_net_create(o->model, wpath, &no, &net);
+        } else if (nh != h || nw != w) { /* inputs of another size: rebuild at theirs */
+            zb_net_free(net);
+            net = NULL;
+            st = zb_net_create_json(o->weights, &no, &net);
+            if (st == ZB_OK)
+                m = zb_net_model(net);
+        }
     }
     if (st == ZB_OK) {
         r->model = m;
@@ -169,7 +193,10 @@ zb_status infer_run(const infer_opts *o, int nfiles, char **files, infer_result 
             }
         }
     }
-    zb_net_free(net);
+    if (st == ZB_OK && json)
+        r->net = net; /* r->model points into it */
+    else
+        zb_net_free(net);
     for (int i = 0; i < nfiles; i++)
         free(in[i].x);
     free(in);

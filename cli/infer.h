@@ -19,6 +19,7 @@ typedef struct infer_result {
     float *logits;          /* (n, k) */
     char **label;           /* n labels: "file" or "file[i]" for a multi-image .npy */
     const zb_model_info *model;
+    zb_net *net;            /* owned; kept for a model.json, whose net owns the model info */
 } infer_result;
 
 /* Loads the inputs (.npy arrays (N,3,H,W) / (N,H,W,3) / (3,H,W) / (H,W,3),

@@ -297,6 +297,25 @@ void zb_topk(const float *v, int n, int k, int *idx);
  * when allow_fetch.  `model` (may be NULL) is the model being run: a card of
  * another model is an error.  The file's path goes to path (cap bytes). */
 zb_status zb_weights_resolve(const char *arg, const char *model, int allow_fetch, char *path, size_t cap);
+/* ---- Keras models described by their file (src/models/keras_json, src/io/tfjs.c)
+ *
+ *     zb_net *net;
+ *     zb_net_create_json("mobilenet/model.json", NULL, &net);  // topology + TF.js shards
+ *     zb_net_run(net, x, n, logits);   // x: the "keras-tf" recipe's output, NHWC
+ */
+
+/* 1 when path names a model.json (ends in ".json"). */
+int zb_is_model_json(const char *path);
+
+/* Builds a net from a TF.js Layers model.json: the Keras topology in its
+ * modelTopology and the weights in its shards (float32, or uint8/uint16/
+ * float16 quantized); or from a full-model Keras .h5 (model.save: its
+ * model_config attribute and weights), detected from the content.  The net's model info is named "keras-json", recipe
+ * "keras-tf"; a final softmax is left out so the net returns logits.  On
+ * success *out is a new net the caller frees with zb_net_free; errors name the
+ * file and the layer or weight at fault.  opts may be NULL (input size: the
+ * file's). */
+zb_status zb_net_create_json(const char *model_json, const zb_net_opts *opts, zb_net **out);
 
 #ifdef __cplusplus
 }

@@ -12,8 +12,9 @@
 #include "models/keras/keras_models.h"
 #include "models/registry.h"
 
-zb_status zb_net_create_wmap(const char *model, const zb_wmap *w, const zb_net_opts *opts,
-                             const zb_prepare_opts *popts, zb_net **out)
+/* keras_layers: a Keras .h5 file's layer grouping of w (NULL: by weight-name prefix). */
+static zb_status create(const char *model, const zb_wmap *w, const zb_keras_h5 *keras_layers,
+                        const zb_net_opts *opts, const zb_prepare_opts *popts, zb_net **out)
 {
     *out = NULL;
     zb_net_opts o = opts ? *opts : (zb_net_opts){0};
@@ -28,8 +29,9 @@ zb_status zb_net_create_wmap(const char *model, const zb_wmap *w, const zb_net_o
     net->w = o.width ? o.width : info->input_size;
     zb_status st = zb_model_build(model, net->h, net->w, &net->g);
     zb_wmap *kw = NULL; /* keras: the file's weights matched by position (models/keras) */
-    if (st == ZB_OK && !strcmp(info->framework, "keras"))
-        st = zb_keras_bind(model, net->h, net->w, w, &kw);
+    if (st == ZB_OK && w && !strcmp(info->framework, "keras"))
+        st = zb_keras_bind(model, net->h, net->w, w, keras_layers ? keras_layers->layers : NULL,
+                           keras_layers ? keras_layers->nlayers : 0, &kw);
     if (st == ZB_OK)
         st = zb_graph_prepare(net->g, kw ? kw : w, popts);
     zb_wmap_free(kw);
@@ -46,6 +48,12 @@ zb_status zb_net_create_wmap(const char *model, const zb_wmap *w, const zb_net_o
     zb_graph_set_threads(net->g, o.nthreads);
     *out = net;
     return ZB_OK;
+}
+
+zb_status zb_net_create_wmap(const char *model, const zb_wmap *w, const zb_net_opts *opts,
+                             const zb_prepare_opts *popts, zb_net **out)
+{
+    return create(model, w, NULL, opts, popts, out);
 }
 
 static int is_hdf5(const char *path)
@@ -71,11 +79,15 @@ zb_status zb_net_create(const char *model, const char *weights, const zb_net_opt
     fclose(f);
     zb_wmap *w = NULL;
     zb_pth_opts po = {.unwrap = opts ? opts->unwrap : 0};
-    zb_status st = is_hdf5(weights) ? zb_h5_load_wmap(weights, &w) : zb_pth_load(weights, &po, &w);
+    zb_keras_h5 *kh = NULL; /* keras .h5: its layer grouping too, for by_name=False matching */
+    int keras = is_hdf5(weights) && !strcmp(zb_model_find(model)->framework, "keras");
+    zb_status st = keras ? zb_keras_h5_load(weights, &kh)
+                   : is_hdf5(weights) ? zb_h5_load_wmap(weights, &w) : zb_pth_load(weights, &po, &w);
     if (st != ZB_OK)
         return st;
-    st = zb_net_create_wmap(model, w, opts, NULL, out);
+    st = create(model, kh ? kh->weights : w, kh, opts, NULL, out);
     zb_wmap_free(w);
+    zb_keras_h5_free(kh);
     if (st != ZB_OK) {
         /* prefix the weight file: "<file>: <model>: key ..." */
         char msg[1024];
@@ -103,6 +115,9 @@ void zb_net_free(zb_net *net)
     if (!net)
         return;
     zb_graph_free(net->g);
+    for (int i = 0; net->own_classes && i < net->own_info.num_classes; i++)
+        free(net->own_classes[i]);
+    free(net->own_classes);
     free(net);
 }
 

@@ -10,6 +10,8 @@ struct zb_net {
     const zb_model_info *model;
     zb_graph *g;
     int h, w;
+    zb_model_info own_info;  /* models described by their file (keras-json): model points here */
+    char **own_classes;      /* owned class names when the file's model is not ImageNet's */
 };
 
 /* As zb_net_create, with weights from a map (only read; free it afterwards). */

@@ -45,7 +45,7 @@ static void test_layer_order(void)
         v[0] = (float)i;
         zb_wmap_add(f, keys[i], nd[i], shapes[i], v);
     }
-    CHECK(kx_bind(&k, "order", f, &m) == ZB_OK);
+    CHECK(kx_bind(&k, "order", f, NULL, 0, &m) == ZB_OK);
     CHECK(m && m->n == 6);
     if (m && m->n == 6) {
         CHECK_STR(m->items[0].name, "b/kernel:0");
@@ -55,7 +55,7 @@ static void test_layer_order(void)
     zb_wmap_free(m);
     /* one weight too few in the last layer: error naming it */
     f->n = 5;
-    CHECK(kx_bind(&k, "order", f, &m) != ZB_OK);
+    CHECK(kx_bind(&k, "order", f, NULL, 0, &m) != ZB_OK);
     CHECK(strstr(zb_last_error(), "layer 'b2' has 2 weights, the file's layer 'z' has 1") != NULL);
     f->n = 6;
     zb_wmap_free(f);

@@ -14,6 +14,7 @@
 
 #include "core/graph.h"
 #include "core/wmap.h"
+#include "io/h5.h"
 
 /* A Keras tensor: the engine node holding its value and the Keras layer that
  * produced it (identity layers such as Dropout or Reshape share the node). */
@@ -104,11 +105,12 @@ static inline int kx_c(kt x) { return x.x ? x.x->c : 0; }
  * k->layers, n entries in *order (owned by the caller, free()).  ZB_ERR_NOMEM. */
 zb_status kx_layer_order(const kx *k, int **order);
 
-/* Matches the file's layers with weights (groups of consecutive keys with the
- * same prefix before the last '/', in file order) to the model's layers with
+/* Matches the file's layers with weights (`layers` when given, else groups of
+ * consecutive keys with the same prefix before the last '/', in file order) to the model's layers with
  * weights in model.layers order, as load_weights(by_name=False); checks
  * counts and shapes.  *out is a new map keyed by the model's keys (caller
  * frees).  Errors name the layer and both shapes. */
-zb_status kx_bind(const kx *k, const char *model, const zb_wmap *file, zb_wmap **out);
+zb_status kx_bind(const kx *k, const char *model, const zb_wmap *file, const zb_keras_layer *layers, int nlayers,
+                  zb_wmap **out);
 
 #endif

@@ -137,7 +137,35 @@ static int same_layer(const char *a, const char *b)
     return n == prefix_len(b) && !strncmp(a, b, n);
 }
 
-zb_status kx_bind(const kx *k, const char *model, const zb_wmap *file, zb_wmap **out)
+/* A layer of the file with weights: items [first, first + count) of the map. */
+typedef struct fgroup {
+    int first, count;
+    const char *name;   /* the file's layer name, or NULL: the weights' prefix */
+} fgroup;
+
+/* The file's layers with weights, in file order; *n of them (array owned). */
+static fgroup *file_groups(const zb_wmap *file, const zb_keras_layer *layers, int nlayers, int *n)
+{
+    fgroup *g = malloc((size_t)(file->n + nlayers + 1) * sizeof *g);
+    *n = 0;
+    if (!g)
+        return NULL;
+    if (layers) {
+        for (int i = 0; i < nlayers; i++)
+            if (layers[i].count > 0 && layers[i].first >= 0 && layers[i].first + layers[i].count <= file->n)
+                g[(*n)++] = (fgroup){layers[i].first, layers[i].count, layers[i].name};
+        return g;
+    }
+    for (int i = 0; i < file->n; i++) {
+        if (i == 0 || !same_layer(file->items[i].name, file->items[i - 1].name))
+            g[(*n)++] = (fgroup){i, 0, NULL};
+        g[*n - 1].count++;
+    }
+    return g;
+}
+
+zb_status kx_bind(const kx *k, const char *model, const zb_wmap *file, const zb_keras_layer *layers, int nlayers,
+                  zb_wmap **out)
 {
     *out = NULL;
     int *order;
@@ -147,36 +175,31 @@ zb_status kx_bind(const kx *k, const char *model, const zb_wmap *file, zb_wmap *
     int n_model = 0, n_file = 0;
     for (int i = 0; i < k->n; i++)
         n_model += k->layers[i].n_w > 0;
-    for (int i = 0; i < file->n; i++)
-        n_file += i == 0 || !same_layer(file->items[i].name, file->items[i - 1].name);
-    if (n_file != n_model) {
-        free(order);
-        return zb_error(ZB_ERR_SHAPE, "%s: the file has %d layers with weights, the model has %d", model, n_file,
-                        n_model);
-    }
-    zb_wmap *m = zb_wmap_new();
+    fgroup *groups = file_groups(file, layers, nlayers, &n_file);
+    zb_wmap *m = groups ? zb_wmap_new() : NULL;
     if (!m) {
         free(order);
+        free(groups);
         return zb_error(ZB_ERR_NOMEM, "%s: out of memory", model);
     }
-    int fi = 0;  /* next file weight */
+    if (n_file != n_model)
+        st = zb_error(ZB_ERR_SHAPE, "%s: the file has %d layers with weights, the model has %d", model, n_file,
+                      n_model);
+    int gi = 0;
     for (int oi = 0; oi < k->n && st == ZB_OK; oi++) {
         const kx_layer *l = &k->layers[order[oi]];
         if (!l->n_w)
             continue;
-        int f0 = fi, nf = 1;
-        while (f0 + nf < file->n && same_layer(file->items[f0 + nf].name, file->items[f0].name))
-            nf++;
-        fi = f0 + nf;
-        const char *fname = file->items[f0].name;
-        int fl = (int)prefix_len(fname);
-        if (nf != l->n_w) {
+        const fgroup *fg = &groups[gi++];
+        const char *fname = fg->name ? fg->name : file->items[fg->first].name;
+        int fl = fg->name ? (int)strlen(fname) : (int)prefix_len(fname);
+        if (fg->count != l->n_w) {
             st = zb_error(ZB_ERR_SHAPE, "%s: layer '%s' has %d weights, the file's layer '%.*s' has %d", model,
-                          l->name, l->n_w, fl, fname, nf);
+                          l->name, l->n_w, fl, fname, fg->count);
             break;
         }
-        for (int j = 0; j < nf; j++) {
-            const zb_weight *fw = &file->items[f0 + j];
+        for (int j = 0; j < fg->count; j++) {
+            const zb_weight *fw = &file->items[fg->first + j];
             int ok = fw->ndim == l->wndim[j];
             for (int d = 0; ok && d < fw->ndim; d++)
                 ok = fw->shape[d] == l->wshape[j][d];
@@ -198,6 +221,7 @@ zb_status kx_bind(const kx *k, const char *model, const zb_wmap *file, zb_wmap *
         }
     }
     free(order);
+    free(groups);
     if (st != ZB_OK) {
         zb_wmap_free(m);
         return st;

@@ -4,6 +4,7 @@
 #define ZB_MODELS_KERAS_MODELS_H
 
 #include "core/wmap.h"
+#include "io/h5.h"
 #include "models/keras/keras.h"
 
 zb_status keras_densenet(kx *k, int variant, const kx_top *top);            /* 121, 169, 201 */
@@ -22,8 +23,11 @@ zb_status zb_keras_build(zb_graph *g, int variant, int h, int w);
 
 /* Keras load_weights(by_name=False) for model `model` at input h x w: the
  * file's weights (in file order) renamed to the model's keys; *out is new
- * (caller frees).  Errors name the layer and both shapes. */
-zb_status zb_keras_bind(const char *model, int h, int w, const zb_wmap *file, zb_wmap **out);
+ * (caller frees).  `layers` (nlayers, from zb_keras_h5_load) groups the file's
+ * weights into layers; NULL groups them by weight-name prefix.  Errors name the
+ * layer and both shapes. */
+zb_status zb_keras_bind(const char *model, int h, int w, const zb_wmap *file, const zb_keras_layer *layers,
+                        int nlayers, zb_wmap **out);
 
 /* Keras save_weights order: the weights of a map keyed by the model's own keys
  * (as zb_graph_random_weights makes) in model.layers order, as a weight file

@@ -49,7 +49,8 @@ zb_status zb_keras_build(zb_graph *g, int variant, int h, int w)
     return st;
 }
 
-zb_status zb_keras_bind(const char *model, int h, int w, const zb_wmap *file, zb_wmap **out)
+zb_status zb_keras_bind(const char *model, int h, int w, const zb_wmap *file, const zb_keras_layer *layers,
+                        int nlayers, zb_wmap **out)
 {
     *out = NULL;
     zb_graph *g = zb_graph_new(model);
@@ -58,7 +59,7 @@ zb_status zb_keras_bind(const char *model, int h, int w, const zb_wmap *file, zb
     kx k;
     zb_status st = build(g, h, w, &k);
     if (st == ZB_OK)
-        st = kx_bind(&k, model, file, out);
+        st = kx_bind(&k, model, file, layers, nlayers, out);
     kx_free(&k);
     zb_graph_free(g);
     return st;

@@ -1,0 +1,194 @@
+/* Dataset list files ("path label" or "path, label" per line). */
+#include "io/listfile.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "core/status.h"
+
+#define LINE_MAX_LEN 8192
+#define MAX_ENTRIES 10000000
+
+static int exists(const char *p)
+{
+    struct stat st;
+    return stat(p, &st) == 0;
+}
+
+/* base + "/" + rel, malloc'd; base may be "" (current directory). */
+static char *join(const char *base, const char *rel)
+{
+    size_t nb = strlen(base), nr = strlen(rel);
+    char *s = malloc(nb + nr + 2);
+    if (!s)
+        return NULL;
+    memcpy(s, base, nb);
+    size_t o = nb;
+    if (nb && base[nb - 1] != '/')
+        s[o++] = '/';
+    memcpy(s + o, rel, nr + 1);
+    return s;
+}
+
+static char *resolve(const char *base, const char *path, int fallback)
+{
+    if (path[0] == '/' || !*base)
+        return strdup(path);
+    char *p = join(base, path);
+    if (p && fallback && !exists(p)) {
+        const char *slash = strrchr(path, '/');
+        if (slash) {
+            char *q = join(base, slash + 1);
+            if (q && exists(q)) {
+                free(p);
+                return q;
+            }
+            free(q);
+        }
+    }
+    return p;
+}
+
+int zb_listfile_sniff(const char *path)
+{
+    unsigned char b[6];
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return 0;
+    size_t n = fread(b, 1, sizeof b, f);
+    fclose(f);
+    return !(n == 6 && !memcmp(b, "\x93NUMPY", 6));
+}
+
+void zb_listfile_free(zb_listfile *l)
+{
+    if (!l)
+        return;
+    for (int i = 0; i < l->n; i++)
+        free(l->path[i]);
+    free(l->path);
+    free(l->label);
+    free(l);
+}
+
+/* Splits a line into path and label; 0 when malformed. */
+static int parse_line(char *s, char **path, long long *label)
+{
+    size_t n = strlen(s);
+    while (n && isspace((unsigned char)s[n - 1]))
+        s[--n] = 0;
+    char *sep = strrchr(s, ',');
+    if (!sep) { /* last whitespace run */
+        sep = s + n;
+        while (sep > s && !isspace((unsigned char)sep[-1]))
+            sep--;
+        if (sep == s)
+            return 0;
+        sep--;
+    }
+    char *lab = sep + 1;
+    while (isspace((unsigned char)*lab))
+        lab++;
+    char *end = sep;
+    while (end > s && isspace((unsigned char)end[-1]))
+        end--;
+    *end = 0;
+    while (isspace((unsigned char)*s))
+        s++;
+    if (!*s || !*lab || !isdigit((unsigned char)*lab))
+        return 0;
+    errno = 0;
+    char *e;
+    long long v = strtoll(lab, &e, 10);
+    if (*e || errno || v > INT32_MAX)
+        return 0;
+    *path = s;
+    *label = v;
+    return 1;
+}
+
+zb_status zb_listfile_load(const char *list, const char *root, zb_listfile **out)
+{
+    *out = NULL;
+    FILE *f = fopen(list, "rb");
+    if (!f)
+        return zb_error(ZB_ERR_IO, "%s: cannot open", list);
+    char base[4096];
+    if (root) {
+        snprintf(base, sizeof base, "%s", root);
+    } else {
+        const char *slash = strrchr(list, '/');
+        size_t n = slash ? (size_t)(slash - list) : 0;
+        if (n >= sizeof base)
+            n = 0;
+        memcpy(base, list, n);
+        base[n] = 0;
+        if (slash && n == 0)
+            strcpy(base, "/");
+    }
+    zb_listfile *l = calloc(1, sizeof *l);
+    char *line = malloc(LINE_MAX_LEN);
+    zb_status st = l && line ? ZB_OK : zb_error(ZB_ERR_NOMEM, "%s: out of memory", list);
+    int cap = 0;
+    for (long lineno = 1; st == ZB_OK && fgets(line, LINE_MAX_LEN, f); lineno++) {
+        size_t len = strlen(line);
+        if (len == LINE_MAX_LEN - 1 && line[len - 1] != '\n') {
+            st = zb_error(ZB_ERR_LIMIT, "%s: line %ld is longer than %d bytes", list, lineno, LINE_MAX_LEN - 2);
+            break;
+        }
+        if (memchr(line, 0, len) != NULL && strlen(line) != len) {
+            st = zb_error(ZB_ERR_FORMAT, "%s: line %ld holds a NUL byte", list, lineno);
+            break;
+        }
+        char *s = line;
+        while (isspace((unsigned char)*s))
+            s++;
+        if (!*s || *s == '#')
+            continue;
+        char *path;
+        long long label;
+        if (!parse_line(s, &path, &label)) {
+            st = zb_error(ZB_ERR_FORMAT, "%s: line %ld: expected 'path label' or 'path, label'", list, lineno);
+            break;
+        }
+        if (l->n == cap) {
+            if (cap >= MAX_ENTRIES) {
+                st = zb_error(ZB_ERR_LIMIT, "%s: more than %d entries", list, MAX_ENTRIES);
+                break;
+            }
+            int nc = cap ? cap * 2 : 1024;
+            char **p = realloc(l->path, (size_t)nc * sizeof *p);
+            if (p)
+                l->path = p;
+            int64_t *lb = p ? realloc(l->label, (size_t)nc * sizeof *lb) : NULL;
+            if (lb)
+                l->label = lb;
+            if (!p || !lb) {
+                st = zb_error(ZB_ERR_NOMEM, "%s: out of memory", list);
+                break;
+            }
+            cap = nc;
+        }
+        if (!(l->path[l->n] = resolve(base, path, root != NULL))) {
+            st = zb_error(ZB_ERR_NOMEM, "%s: out of memory", list);
+            break;
+        }
+        l->label[l->n++] = label;
+    }
+    if (st == ZB_OK && ferror(f))
+        st = zb_error(ZB_ERR_IO, "%s: read error", list);
+    if (st == ZB_OK && l->n == 0)
+        st = zb_error(ZB_ERR_FORMAT, "%s: no entries", list);
+    fclose(f);
+    free(line);
+    if (st != ZB_OK) {
+        zb_listfile_free(l);
+        return st;
+    }
+    *out = l;
+    return ZB_OK;
+}

@@ -1,0 +1,30 @@
+/* Dataset list files: one image a line with its integer label, as Caffe's
+ * val.txt ("path label") or "path, label" (the VeriSilicon list).  Blank lines
+ * and lines starting with '#' are skipped. */
+#ifndef ZB_IO_LISTFILE_H
+#define ZB_IO_LISTFILE_H
+
+#include <stdint.h>
+
+#include "zoobench.h"
+
+typedef struct zb_listfile {
+    int n;
+    char **path;      /* n resolved paths, owned */
+    int64_t *label;   /* n labels, owned */
+} zb_listfile;
+
+/* Reads `list`.  A relative image path is joined to `root` (NULL: the list's
+ * own directory); when that file does not exist but root/<basename> does,
+ * that is used instead (lists written for another folder layout, such as
+ * "./data/x.JPEG").  Paths are not required to exist.  On success *out is a
+ * new list the caller frees with zb_listfile_free; errors name the line. */
+zb_status zb_listfile_load(const char *list, const char *root, zb_listfile **out);
+
+/* 1 when the file starts like a text list rather than a .npy array. */
+int zb_listfile_sniff(const char *path);
+
+/* Frees the list; accepts NULL. */
+void zb_listfile_free(zb_listfile *l);
+
+#endif

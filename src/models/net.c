@@ -9,6 +9,7 @@
 #include "core/status.h"
 #include "io/h5.h"
 #include "io/pth.h"
+#include "models/keras/keras_models.h"
 #include "models/registry.h"
 
 zb_status zb_net_create_wmap(const char *model, const zb_wmap *w, const zb_net_opts *opts,
@@ -26,8 +27,12 @@ zb_status zb_net_create_wmap(const char *model, const zb_wmap *w, const zb_net_o
     net->h = o.height ? o.height : info->input_size;
     net->w = o.width ? o.width : info->input_size;
     zb_status st = zb_model_build(model, net->h, net->w, &net->g);
+    zb_wmap *kw = NULL; /* keras: the file's weights matched by position (models/keras) */
+    if (st == ZB_OK && !strcmp(info->framework, "keras"))
+        st = zb_keras_bind(model, net->h, net->w, w, &kw);
     if (st == ZB_OK)
-        st = zb_graph_prepare(net->g, w, popts);
+        st = zb_graph_prepare(net->g, kw ? kw : w, popts);
+    zb_wmap_free(kw);
     if (st == ZB_OK) {
         zb_node *y = zb_graph_output(net->g);
         if (y->h * y->w * y->c != info->num_classes)

@@ -8,6 +8,7 @@
 
 #include "core/status.h"
 #include "models/classes.h"
+#include "models/keras/keras_models.h"
 
 #define TV(name, size, min, fn, variant) \
     {{"torchvision/" name, "torchvision", size, min, "torchvision", 1000, zb_imagenet_classes_torchvision}, fn, variant}
@@ -34,7 +35,13 @@ static const zb_model_entry models[] = {
     TV("squeezenet1_0", 224, 21, tv_squeezenet, 10),
     TV("squeezenet1_1", 224, 17, tv_squeezenet, 11),
     TV("inception_v3", 299, 75, tv_inception_v3, 0),
-    /* keras/... entries go here */
+    /* keras/... entries: src/models/keras/keras_models.def */
+#define KERAS_MODEL(name, size, min, recipe, outputs, family, variant, include_top, pooling)                    \
+    {{"keras/" name, "keras", size, min, recipe, outputs,                                                   \
+      (outputs) == 1000 ? zb_imagenet_classes_torchvision : NULL},                                              \
+     zb_keras_build, 0},
+#include "models/keras/keras_models.def"
+#undef KERAS_MODEL
 };
 
 int zb_model_count(void) { return (int)(sizeof models / sizeof models[0]); }

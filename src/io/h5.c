@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "core/fp16.h"
 #include "core/status.h"
@@ -1549,6 +1550,124 @@ static zb_status check_fill(h5 *f, const msg *m, const dtype *t)
     return ZB_OK;
 }
 
+/* Chunk dimensions must be non-zero and a chunk must fit in the file. */
+static zb_status check_chunk_dims(h5 *f, const dspace *s, const uint64_t *cd, uint32_t esz, const char *what)
+{
+    uint64_t csz = esz;
+    for (int d = 0; d < s->rank; d++) {
+        if (cd[d] == 0)
+            return bad(f, "chunk dimension 0 in '%s'", what);
+        if (csz <= f->len) /* csz <= 4 GiB and cd < 2^32: no overflow */
+            csz *= cd[d];
+    }
+    if (csz > f->len)
+        return bad(f, "chunks of '%s' larger than the file", what);
+    return ZB_OK;
+}
+
+/* Places the chunks whose addresses are listed in chunk-grid (C) order. */
+static zb_status place_grid(h5 *f, const dspace *s, const uint64_t *cd, uint32_t esz, uint8_t *raw,
+                            const uint64_t *addrs, uint64_t nchunks)
+{
+    uint64_t csize = esz, grid[MAX_RANK], placed = 0;
+    for (int d = 0; d < s->rank; d++) {
+        csize *= cd[d];
+        grid[d] = (s->dims[d] + cd[d] - 1) / cd[d];
+    }
+    for (uint64_t i = 0; i < nchunks; i++) {
+        uint64_t off[MAX_RANK], rem = i;
+        for (int d = s->rank - 1; d >= 0; d--) {
+            off[d] = (rem % grid[d]) * cd[d];
+            rem /= grid[d];
+        }
+        cur cc;
+        zb_status st;
+        if (addrs[i] == UNDEF)
+            return bad(f, "chunk %llu was never written", (unsigned long long)i);
+        if ((st = step(f, 1)) || (st = at(f, addrs[i], csize, &cc, "chunk")))
+            return st;
+        placed += place_chunk(s, cd, off, cc.p, raw, esz);
+    }
+    if (placed != s->count)
+        return bad(f, "chunks cover %llu of %llu elements", (unsigned long long)placed, (unsigned long long)s->count);
+    return ZB_OK;
+}
+
+/* Layout message version 4, chunked (IV.A.2.i): single-chunk, implicit and
+ * (unpaged) fixed-array indexes, as h5py writes with libver='latest'. */
+static zb_status chunked_v4(h5 *f, cur *c, const dspace *s, uint32_t esz, uint8_t *raw, const char *what)
+{
+    int flags = (int)get(c, 1), nd = (int)get(c, 1), enc = (int)get(c, 1);
+    uint64_t cd[MAX_RANK + 1];
+    if (c->err || nd != s->rank + 1 || enc < 1 || enc > 8)
+        return bad(f, "malformed chunked layout of '%s'", what);
+    for (int d = 0; d < nd; d++)
+        cd[d] = get(c, enc);
+    int index = (int)get(c, 1);
+    if (c->err || cd[s->rank] != esz || cd[s->rank] > 8 || (flags & 2))
+        return bad(f, "malformed chunked layout of '%s'", what);
+    zb_status st = check_chunk_dims(f, s, cd, esz, what);
+    if (st)
+        return st;
+    if (index == 3)
+        skip(c, 1); /* page bits: read from the fixed array header */
+    else if (index != 1 && index != 2)
+        return unsupported(f, "chunk index of extensible-array or v2 B-tree type");
+    uint64_t a = addr(f, c);
+    if (c->err)
+        return bad(f, "truncated chunked layout of '%s'", what);
+    if (s->count == 0)
+        return ZB_OK;
+    uint64_t nchunks = 1, csize = esz;
+    for (int d = 0; d < s->rank; d++) {
+        nchunks *= (s->dims[d] + cd[d] - 1) / cd[d]; /* <= elements <= file size */
+        csize *= cd[d];
+    }
+    if (a == UNDEF)
+        return bad(f, "dataset '%s' has no data written", what);
+    /* every chunk occupies file bytes (data, or an address in the index) */
+    if (nchunks > f->len / (index == 3 ? (uint64_t)f->so : csize))
+        return bad(f, "chunks of '%s' do not fit in the file", what);
+    uint64_t *addrs = malloc(nchunks * sizeof *addrs);
+    if (!addrs)
+        return zb_error(ZB_ERR_NOMEM, "%s: out of memory", f->name);
+    if (index == 1 || index == 2) { /* chunks stored back to back from `a` */
+        if (index == 1 && nchunks != 1)
+            st = bad(f, "single-chunk index for %llu chunks", (unsigned long long)nchunks);
+        for (uint64_t i = 0; !st && i < nchunks; i++)
+            addrs[i] = a + i * csize;
+    } else {
+        cur h;
+        if (!(st = at(f, a, 4, &h, "fixed array header"))) {
+            const uint8_t *sig = take(&h, 4);
+            int ver = (int)get(&h, 1), client = (int)get(&h, 1), esize = (int)get(&h, 1), pbits = (int)get(&h, 1);
+            uint64_t max = length(f, &h), db = addr(f, &h);
+            if (h.err || memcmp(sig, "FAHD", 4) != 0 || ver != 0 || client != 0 || esize != f->so)
+                st = bad(f, "bad fixed array header at %llu", (unsigned long long)a);
+            else if (pbits > 63 || max > ((uint64_t)1 << pbits))
+                st = unsupported(f, "paged fixed array chunk index");
+            else if (max != nchunks)
+                st = bad(f, "fixed array of %llu entries for %llu chunks", (unsigned long long)max,
+                         (unsigned long long)nchunks);
+            cur b;
+            if (!st && !(st = at(f, db, 6 + (uint64_t)f->so, &b, "fixed array data block"))) {
+                const uint8_t *bsig = take(&b, 4);
+                skip(&b, 2 + (uint64_t)f->so);
+                if (memcmp(bsig, "FADB", 4) != 0)
+                    st = bad(f, "bad fixed array data block at %llu", (unsigned long long)db);
+                for (uint64_t i = 0; !st && i < nchunks; i++)
+                    addrs[i] = addr(f, &b);
+                if (!st && b.err)
+                    st = bad(f, "truncated fixed array data block at %llu", (unsigned long long)db);
+            }
+        }
+    }
+    if (!st)
+        st = place_grid(f, s, cd, esz, raw, addrs, nchunks);
+    free(addrs);
+    return st;
+}
+
 /* Reads the dataset at object header `a` as float32: *data (malloc'd) and shape. */
 static zb_status read_dataset(h5 *f, uint64_t a, const char *what, float **data, dspace *s)
 {
@@ -1708,22 +1827,9 @@ static zb_status read_dataset(h5 *f, uint64_t a, const char *what, float **data,
                 st = bad(f, "malformed chunked layout of '%s'", what);
                 goto done;
             }
-            for (int d = 0; d < s->rank; d++)
-                if (cd[d] == 0) {
-                    st = bad(f, "chunk dimension 0 in '%s'", what);
-                    goto done;
-                }
+            if ((st = check_chunk_dims(f, s, cd, t.size, what)))
+                goto done;
             if (nbytes) {
-                uint64_t csz = t.size;
-                for (int d = 0; d < s->rank; d++) {
-                    if (cd[d] > s->dims[d] + cd[d] || csz > f->len)
-                        break;
-                    csz *= cd[d];
-                }
-                if (csz > f->len) {
-                    st = bad(f, "chunks of '%s' larger than the file", what);
-                    goto done;
-                }
                 if (bt == UNDEF) {
                     st = bad(f, "dataset '%s' has no data written", what);
                     goto done;
@@ -1738,8 +1844,12 @@ static zb_status read_dataset(h5 *f, uint64_t a, const char *what, float **data,
                 }
             }
         } else if (cls == 2) {
-            st = unsupported(f, "chunked layout version 4 (libver='latest' chunk indexes)");
-            goto done;
+            if (filtered) {
+                st = unsupported(f, "compressed (filtered) datasets");
+                goto done;
+            }
+            if ((st = chunked_v4(f, &c, s, t.size, raw, what)))
+                goto done;
         } else {
             st = unsupported(f, "virtual dataset layout");
             goto done;
@@ -1949,6 +2059,16 @@ static zb_status read_file(const char *path, uint8_t **buf_out, size_t *len)
     uint8_t *buf = NULL;
     size_t n = 0, cap = 0;
     zb_status st = ZB_OK;
+    struct stat sb;
+    /* a regular file is read in one allocation of its size (+1 to see growth) */
+    if (fstat(fileno(fp), &sb) == 0 && S_ISREG(sb.st_mode) && (uint64_t)sb.st_size <= ZB_H5_MAX_FILE) {
+        cap = (size_t)sb.st_size + 1;
+        buf = malloc(cap);
+        if (!buf) {
+            fclose(fp);
+            return zb_error(ZB_ERR_NOMEM, "%s: out of memory for %zu bytes", path, cap - 1);
+        }
+    }
     for (;;) {
         if (n == cap) {
             if (cap > ZB_H5_MAX_FILE) {

@@ -52,6 +52,16 @@ with h5py.File(sys.argv[1], 'w') as f:
     f['zero'] = np.zeros((0, 4), 'f4')
 PYEOF
 check "$f" expect-any
+# libver='latest' chunk indexes: fixed array, single chunk (implicit needs no fill time; h5py rarely writes it)
+f=$T/chunks4.h5
+$PY - "$f" <<'PYEOF' || die "writing $f"
+import sys, h5py, numpy as np
+with h5py.File(sys.argv[1], 'w', libver='latest') as f:
+    f.create_dataset('fixed_array', data=np.arange(100, dtype='f4').reshape(10, 10), chunks=(3, 4))
+    f.create_dataset('single', data=np.arange(12, dtype='<f8').reshape(3, 4), chunks=(3, 4))
+    f.create_dataset('ints', data=np.arange(-3, 4, dtype='>i2'), chunks=(2,))
+PYEOF
+check "$f" expect-any
 # the real Keras 2.0.4 file (h5py 2, fixed-length strings)
 M=$ZB_SHARED/data/weights/keras_h5/mobilenet_2_5_224_tf_no_top.h5
 if [ -f "$M" ]; then

@@ -32,5 +32,7 @@ int cmd_inspect(int argc, char **argv);
 int cmd_preprocess(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 int cmd_classify(int argc, char **argv);
+int cmd_models(int argc, char **argv);
+int cmd_weights(int argc, char **argv);
 
 #endif

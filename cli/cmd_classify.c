@@ -14,7 +14,9 @@ static void usage(FILE *f)
             "softmax probabilities.  IMAGE is an image file (preprocessed by the model's\n"
             "recipe) or a preprocessed .npy array, as for 'zoobench run'.\n\n"
             "  -m, --model MODEL    e.g. torchvision/resnet50 (see 'zoobench run --list')\n"
-            "  -w, --weights FILE   checkpoint: torchvision .pth or keras .h5\n"
+            "  -w, --weights FILE   checkpoint (.pth or .h5), or a model card name\n"
+            "                       (zoobench models): its cached weights, fetched if needed;\n"
+            "      --no-download    with -w MODEL, never download\n"
             "      --recipe R       preprocessing recipe (default: the model's)\n"
             "  -j, --threads T      threads (default 1)\n");
 }
@@ -25,7 +27,7 @@ int cmd_classify(int argc, char **argv)
     static const struct option longopts[] = {
         {"help", no_argument, 0, 'h'},          {"model", required_argument, 0, 'm'},
         {"weights", required_argument, 0, 'w'}, {"threads", required_argument, 0, 'j'},
-        {"recipe", required_argument, 0, OPT_RECIPE}, {"unwrap", no_argument, 0, OPT_UNWRAP},
+        {"recipe", required_argument, 0, OPT_RECIPE}, {"unwrap", no_argument, 0, OPT_UNWRAP}, {"no-download", no_argument, 0, OPT_UNWRAP + 1},
         {0, 0, 0, 0}};
     infer_opts o = {.batch = 8, .threads = 1};
     int c;
@@ -37,6 +39,7 @@ int cmd_classify(int argc, char **argv)
         case 'j': o.threads = atoi(optarg); break;
         case OPT_RECIPE: o.recipe = optarg; break;
         case OPT_UNWRAP: o.unwrap = 1; break;
+        case OPT_UNWRAP + 1: o.no_download = 1; break;
         default: usage(stderr); return 2;
         }
     }

@@ -20,7 +20,9 @@ static void usage(FILE *f)
             "INPUT is a preprocessed .npy array: (N, 3, H, W) as torch gives it, (N, H, W, 3),\n"
             "or one image (3, H, W) / (H, W, 3); or an image file, preprocessed by the recipe.\n\n"
             "  -m, --model MODEL    e.g. torchvision/resnet50 (see --list)\n"
-            "  -w, --weights FILE   checkpoint: torchvision .pth (zip or legacy) or keras .h5\n"
+            "  -w, --weights FILE   checkpoint (.pth or .h5), or a model card name\n"
+            "                       (zoobench models): its cached weights, fetched if needed;\n"
+            "      --no-download    with -w MODEL, never download\n"
             "      --recipe R       preprocessing recipe for image files (default: the model's)\n"
             "      --size S         input side for image files (default: the model's)\n"
             "  -b, --batch B        images per forward pass (default 8); results do not depend on it\n"
@@ -53,7 +55,7 @@ int cmd_run(int argc, char **argv)
         {"threads", required_argument, 0, 'j'}, {"recipe", required_argument, 0, OPT_RECIPE},
         {"size", required_argument, 0, OPT_SIZE}, {"logits", required_argument, 0, OPT_LOGITS},
         {"probs", required_argument, 0, OPT_PROBS}, {"list", no_argument, 0, OPT_LIST},
-        {"unwrap", no_argument, 0, OPT_UNWRAP},   {0, 0, 0, 0}};
+        {"unwrap", no_argument, 0, OPT_UNWRAP}, {"no-download", no_argument, 0, OPT_UNWRAP + 1},   {0, 0, 0, 0}};
     infer_opts o = {.batch = 8, .threads = 1};
     const char *logits = NULL, *probs = NULL;
     int c;
@@ -70,6 +72,7 @@ int cmd_run(int argc, char **argv)
         case OPT_PROBS: probs = optarg; break;
         case OPT_LIST: infer_list_models(); return 0;
         case OPT_UNWRAP: o.unwrap = 1; break;
+        case OPT_UNWRAP + 1: o.no_download = 1; break;
         default: usage(stderr); return 2;
         }
     }

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "core/status.h"
+#include "io/weights.h"
 
 /* One input file as NHWC float32 images. */
 typedef struct input {
@@ -135,7 +136,10 @@ zb_status infer_run(const infer_opts *o, int nfiles, char **files, infer_result 
     zb_net *net = NULL;
     if (st == ZB_OK) {
         zb_net_opts no = {.height = h, .width = w, .nthreads = o->threads, .unwrap = o->unwrap};
-        st = zb_net_create(o->model, o->weights, &no, &net);
+        char wpath[4096]; /* -w FILE, or a model card name: its cached weights (io/weights.h) */
+        st = zb_weights_resolve(o->weights, o->model, !o->no_download, wpath, sizeof wpath);
+        if (st == ZB_OK)
+            st = zb_net_create(o->model, wpath, &no, &net);
     }
     if (st == ZB_OK) {
         r->model = m;

@@ -8,6 +8,7 @@
 typedef struct infer_opts {
     const char *model, *weights, *recipe;
     int batch, threads, size;
+    int no_download;        /* -w MODEL: never download (--no-download) */
     int unwrap;             /* .pth: nested state_dict, 'module.' prefixes */
 } infer_opts;
 

@@ -11,6 +11,8 @@ static const cli_command commands[] = {
     {"inspect", cmd_inspect, "list the tensors of a weight file (.pth or .h5)"},
     {"preprocess", cmd_preprocess, "decode and preprocess images exactly as torchvision / keras do"},
     {"run", cmd_run, "run a model on images or preprocessed arrays; logits/probabilities to .npy"},
+    {"models", cmd_models, "the model cards: sizes, costs, published accuracy, weight URLs"},
+    {"weights", cmd_weights, "fetch, verify and list the official weight files"},
     {"classify", cmd_classify, "top-5 ImageNet classes of images"},
 };
 

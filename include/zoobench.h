@@ -289,6 +289,15 @@ void zb_softmax_rows(const float *logits, int rows, int cols, float *probs);
 /* Indices of the k largest values of v[0..n), largest first (ties: lower index first). */
 void zb_topk(const float *v, int n, int k, int *idx);
 
+/* ---- official weight files (src/io/weights.c) ----------------------------
+ *
+ * `arg` given where a weights file is expected: an existing file is used as it
+ * is; otherwise it names a model card ("torchvision/resnet50"; see `zoobench
+ * models`) whose cached, verified file is used, downloaded and verified first
+ * when allow_fetch.  `model` (may be NULL) is the model being run: a card of
+ * another model is an error.  The file's path goes to path (cap bytes). */
+zb_status zb_weights_resolve(const char *arg, const char *model, int allow_fetch, char *path, size_t cap);
+
 #ifdef __cplusplus
 }
 #endif

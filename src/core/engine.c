@@ -205,6 +205,13 @@ zb_status zb_graph_prepare(zb_graph *g, const zb_wmap *w, const zb_prepare_opts 
     if (!(opts && opts->no_fuse))
         fuse(g, consumer);
     free(consumer);
+    for (int i = 0; i < g->n_nodes && st == ZB_OK; i++) {
+        zb_node *x = g->nodes[i];
+        if (!x->fused && x->k.kern && x->k.kern->finish)
+            st = x->k.kern->finish(&x->k);
+    }
+    if (st != ZB_OK)
+        return st;
     st = zb_plan_memory(g);
     if (st == ZB_OK)
         g->prepared = 1;
@@ -217,12 +224,38 @@ void zb_graph_set_threads(zb_graph *g, int nthreads) { g->nthreads = nthreads < 
 
 size_t zb_graph_arena_bytes_per_image(const zb_graph *g) { return g->arena_per_image * sizeof(float); }
 
-/* Runs rows [0, rows) of one node.  The thread pool (issue 7) splits this
- * range into tiles of output rows; a reduction is never split. */
+typedef struct rows_job {
+    const zb_kdesc *d;
+    const float *const *xs;
+    float *y;
+    int64_t rows, per;
+} rows_job;
+
+static void rows_tile(void *ctx, int64_t t)
+{
+    const rows_job *j = ctx;
+    const int64_t r0 = t * j->per, r1 = r0 + j->per < j->rows ? r0 + j->per : j->rows;
+    j->d->kern->run(j->d, j->xs, j->y, r0, r1);
+}
+
+/* Runs rows [0, rows) of one node.  The thread pool splits this range into
+ * tiles of output rows (or the kernel its own output tiles); a reduction is
+ * never split, and a row's bits do not depend on its tile. */
 static void run_rows(const zb_graph *g, const zb_kdesc *d, const float *const *xs, float *y, int64_t rows)
 {
-    (void)g;
-    d->kern->run(d, xs, y, 0, rows);
+    if (d->kern->run_pool) {
+        d->kern->run_pool(d, g->pool, xs, y, rows);
+        return;
+    }
+    const int nt = zb_threadpool_size(g->pool);
+    if (nt == 1 || rows < 2) {
+        d->kern->run(d, xs, y, 0, rows);
+        return;
+    }
+    rows_job j = {d, xs, y, rows, 0};
+    const int64_t want = rows < 4 * nt ? rows : 4 * nt;
+    j.per = (rows + want - 1) / want;
+    zb_parallel_for(g->pool, (rows + j.per - 1) / j.per, rows_tile, &j);
 }
 
 zb_status zb_graph_run(zb_graph *g, const float *x, int n, float *y)
@@ -245,6 +278,15 @@ zb_status zb_graph_run(zb_graph *g, const float *x, int n, float *y)
                             n, bytes >> 20);
         g->arena = a;
         g->arena_cap = need;
+    }
+    if (zb_threadpool_size(g->pool) != g->nthreads) {
+        zb_threadpool_free(g->pool);
+        g->pool = NULL;
+        if (g->nthreads > 1) {
+            zb_status st = zb_threadpool_create(g->nthreads, &g->pool);
+            if (st != ZB_OK)
+                return st;
+        }
     }
     int max_in = 1;
     for (int i = 0; i < g->n_nodes; i++)

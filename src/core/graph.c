@@ -25,6 +25,8 @@ void zb_graph_free(zb_graph *g)
         zb_node *x = g->nodes[i];
         free(x->in);
         free(x->k.packed);
+        if (x->k.fast_free)
+            x->k.fast_free(x->k.fast);
         free(x->k.bias);
         free(x->k.scale);
         free(x->k.shift);
@@ -43,6 +45,7 @@ void zb_graph_free(zb_graph *g)
     free(g->ignore_prefix);
     free(g->ignore_suffix);
     free(g->arena);
+    zb_threadpool_free(g->pool);
     free(g);
 }
 

@@ -4,6 +4,7 @@
 #define ZB_CORE_GRAPH_INTERNAL_H
 
 #include "core/graph.h"
+#include "core/threadpool.h"
 
 struct zb_graph {
     char model[ZB_KEY_MAX];
@@ -22,6 +23,7 @@ struct zb_graph {
 
     /* run */
     int nthreads;
+    zb_threadpool *pool;        /* owned; nthreads threads, made at the first run */
     float *arena;               /* owned; arena_cap floats */
     size_t arena_cap;
 };

@@ -16,6 +16,7 @@
 
 #include <stdint.h>
 
+#include "core/threadpool.h"
 #include "zoobench.h"
 
 typedef enum zb_kop {
@@ -58,6 +59,8 @@ typedef struct zb_kdesc {
     float *packed;          /* kernel-specific weight layout, owned (free) */
     float *bias, *scale, *shift;  /* epilogue, owned, oc floats each, or NULL */
     zb_act act;
+    void *fast;                   /* a fast kernel's own state (owned) or NULL */
+    void (*fast_free)(void *);    /* frees `fast` */
 } zb_kdesc;
 
 /* Output rows [r0, r1) of the batch from inputs x[0..n_in) into y. */
@@ -70,6 +73,11 @@ typedef struct zb_kernel {
      * of the input.  NULL for ops without weights. */
     zb_status (*pack)(zb_kdesc *d, const float *canonical);
     zb_kernel_fn run;
+    /* Optional.  Called once after fusion, when the epilogue is final. */
+    zb_status (*finish)(zb_kdesc *d);
+    /* Optional.  All `rows` output rows, split into output tiles over the
+     * pool by the kernel itself (NULL: the engine splits the rows). */
+    void (*run_pool)(const zb_kdesc *d, zb_threadpool *tp, const float *const *x, float *y, int64_t rows);
 } zb_kernel;
 
 /* The reference kernels, indexed by zb_kop. */

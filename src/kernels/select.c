@@ -1,10 +1,33 @@
-/* Kernel choice, made once per layer at prepare.  Only the reference kernels
- * exist so far; fast kernels (src/kernels/x86) plug in here, chosen by CPU
- * features and the layer's geometry, never by batch size or thread count. */
+/* Kernel choice, made once per layer at prepare: the AVX2/FMA kernels where
+ * the CPU has them (zb_cpu_fast: AVX2 + FMA, not ZB_KERNELS=ref), else the
+ * reference kernels.  The choice depends on the op, the layer's geometry and
+ * the CPU only, never on batch size or thread count. */
+#include "kernels/fast.h"
+#include "kernels/fast_engine.h"
 #include "kernels/kernels.h"
 
 const zb_kernel *zb_kernel_select(zb_kop op, const zb_kdesc *d)
 {
-    (void)d;
-    return zb_ref_kernels[op];
+    if (!zb_cpu_fast())
+        return zb_ref_kernels[op];
+    switch (op) {
+    case ZB_K_CONV2D:
+        if (d->groups > 1 && d->groups == d->ic && d->oc % d->ic == 0)
+            return &zb_fast_depthwise;
+        return &zb_fast_conv2d;
+    case ZB_K_DENSE:
+        return &zb_fast_dense;
+    case ZB_K_MAXPOOL:
+        return &zb_fast_maxpool;
+    case ZB_K_AVGPOOL:
+        return &zb_fast_avgpool;
+    case ZB_K_GLOBAL_AVGPOOL:
+        return &zb_fast_global_avgpool;
+    case ZB_K_ELTWISE:
+        return &zb_fast_eltwise;
+    case ZB_K_ADD:
+        return &zb_fast_add;
+    default:
+        return zb_ref_kernels[op];
+    }
 }

@@ -84,4 +84,4 @@ static void run(const zb_kdesc *d, const float *const *xs, float *y, int64_t r0,
     }
 }
 
-const zb_kernel zb_ref_conv2d = {"ref_conv2d_nhwc", pack, run};
+const zb_kernel zb_ref_conv2d = {.name = "ref_conv2d_nhwc", .pack = pack, .run = run};

@@ -35,4 +35,4 @@ static void run(const zb_kdesc *d, const float *const *xs, float *y, int64_t r0,
     }
 }
 
-const zb_kernel zb_ref_dense = {"ref_dense", pack, run};
+const zb_kernel zb_ref_dense = {.name = "ref_dense", .pack = pack, .run = run};

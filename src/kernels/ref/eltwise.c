@@ -97,9 +97,9 @@ static void softmax(const zb_kdesc *d, const float *const *xs, float *y, int64_t
         }
 }
 
-const zb_kernel zb_ref_eltwise = {"ref_eltwise_affine_act", NULL, eltwise};
-const zb_kernel zb_ref_add = {"ref_add_scaled", NULL, add};
-const zb_kernel zb_ref_concat = {"ref_concat_channels", NULL, concat};
-const zb_kernel zb_ref_zeropad = {"ref_zeropad", NULL, zeropad};
-const zb_kernel zb_ref_crop = {"ref_crop", NULL, crop};
-const zb_kernel zb_ref_softmax = {"ref_softmax_channels", NULL, softmax};
+const zb_kernel zb_ref_eltwise = {.name = "ref_eltwise_affine_act", .pack = NULL, .run = eltwise};
+const zb_kernel zb_ref_add = {.name = "ref_add_scaled", .pack = NULL, .run = add};
+const zb_kernel zb_ref_concat = {.name = "ref_concat_channels", .pack = NULL, .run = concat};
+const zb_kernel zb_ref_zeropad = {.name = "ref_zeropad", .pack = NULL, .run = zeropad};
+const zb_kernel zb_ref_crop = {.name = "ref_crop", .pack = NULL, .run = crop};
+const zb_kernel zb_ref_softmax = {.name = "ref_softmax_channels", .pack = NULL, .run = softmax};

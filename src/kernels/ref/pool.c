@@ -111,7 +111,7 @@ static void global_avgpool(const zb_kdesc *d, const float *const *xs, float *y, 
     }
 }
 
-const zb_kernel zb_ref_maxpool = {"ref_maxpool_nhwc", NULL, maxpool};
-const zb_kernel zb_ref_avgpool = {"ref_avgpool_nhwc", NULL, avgpool};
-const zb_kernel zb_ref_adaptive_avgpool = {"ref_adaptive_avgpool_nhwc", NULL, adaptive_avgpool};
-const zb_kernel zb_ref_global_avgpool = {"ref_global_avgpool_nhwc", NULL, global_avgpool};
+const zb_kernel zb_ref_maxpool = {.name = "ref_maxpool_nhwc", .pack = NULL, .run = maxpool};
+const zb_kernel zb_ref_avgpool = {.name = "ref_avgpool_nhwc", .pack = NULL, .run = avgpool};
+const zb_kernel zb_ref_adaptive_avgpool = {.name = "ref_adaptive_avgpool_nhwc", .pack = NULL, .run = adaptive_avgpool};
+const zb_kernel zb_ref_global_avgpool = {.name = "ref_global_avgpool_nhwc", .pack = NULL, .run = global_avgpool};

@@ -1,0 +1,452 @@
+/* Packed SGEMM and convolution via GEMM: weight packing and the loops around
+ * the 6x16 microkernel, written once for every caller (plain GEMM, 1x1 and
+ * implicit-im2col convolution).
+ *
+ * Loop order inside one output tile (rows [m0, m1), panels [p0, p1)):
+ *     for each K block k0 (fixed by K):          B block (kb x 16 panels) in L2
+ *       for each 6-row panel m:                  A panel (6 x kb) in L1
+ *         for each 16-column panel p:            microkernel, C += A * B
+ * The first K block starts from zero, later ones reload C, the last applies
+ * the epilogue.  Edge tiles (fewer than 6 rows or 16 columns) run the same
+ * microkernel: missing A rows alias the last valid row, missing B columns
+ * are zero in the packed panel, and C goes through a 6x16 scratch tile. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/status.h"
+#include "kernels/x86/x86.h"
+
+enum { MR = ZB_GEMM_MR, NR = ZB_GEMM_NR };
+
+typedef void (*ukernel_fn)(int kc, const float *const *a, const float *b, float *c, ptrdiff_t ldc, int accumulate,
+                           const zb_epi *e);
+
+/* Portable microkernel with the same arithmetic (fmaf per k, in order): the
+ * fallback where AVX2/FMA is absent gives the same bits, only slower. */
+static void gemm_6x16_c(int kc, const float *const *a, const float *b, float *c, ptrdiff_t ldc, int accumulate,
+                        const zb_epi *e)
+{
+    float acc[MR][NR];
+    for (int i = 0; i < MR; i++)
+        for (int j = 0; j < NR; j++)
+            acc[i][j] = accumulate ? c[i * ldc + j] : 0.0f;
+    for (int k = 0; k < kc; k++)
+        for (int i = 0; i < MR; i++)
+            for (int j = 0; j < NR; j++)
+                acc[i][j] = fmaf(a[i][k], b[k * NR + j], acc[i][j]);
+    for (int i = 0; i < MR; i++)
+        for (int j = 0; j < NR; j++)
+            c[i * ldc + j] = zb_epi_apply(e, j, acc[i][j]);
+}
+
+static ukernel_fn ukernel(void) { return zb_cpu_fast() ? zb_x86_gemm_6x16 : gemm_6x16_c; }
+
+/* ---- packing ---------------------------------------------------------------- */
+
+static float *copy_padded(const float *v, int n, int np)
+{
+    if (!v)
+        return NULL;
+    float *p = calloc((size_t)np * NR, sizeof *p);
+    if (p)
+        memcpy(p, v, (size_t)n * sizeof *p);
+    return p;
+}
+
+static void free_epi(zb_gemm_b *p)
+{
+    free(p->bias);
+    free(p->scale);
+    free(p->shift);
+    p->bias = p->scale = p->shift = NULL;
+    p->act = ZB_EPI_NONE;
+}
+
+zb_status zb_gemm_set_epi(zb_gemm_b *p, const zb_epi *epi)
+{
+    free_epi(p);
+    if (!epi)
+        return ZB_OK;
+    p->bias = copy_padded(epi->bias, p->n, p->np);
+    p->scale = copy_padded(epi->scale, p->n, p->np);
+    p->shift = copy_padded(epi->shift, p->n, p->np);
+    p->act = epi->act;
+    if ((epi->bias && !p->bias) || (epi->scale && !p->scale) || (epi->shift && !p->shift)) {
+        free_epi(p);
+        return zb_error(ZB_ERR_NOMEM, "gemm: out of memory for the epilogue of %d columns", p->n);
+    }
+    return ZB_OK;
+}
+
+zb_status zb_gemm_pack(zb_gemm_b *p, int k, int n, const float *b, ptrdiff_t sk, ptrdiff_t sn, const zb_epi *epi)
+{
+    memset(p, 0, sizeof *p);
+    if (k < 1 || n < 1)
+        return zb_error(ZB_ERR_ARG, "gemm: K = %d, N = %d (both must be positive)", k, n);
+    const int np = (n + NR - 1) / NR, kc = zb_gemm_kc(k);
+    p->k = k, p->n = n, p->kc = kc, p->np = np;
+    p->w = aligned_alloc(64, ((size_t)k * np * NR * sizeof(float) + 63) & ~(size_t)63);
+    if (!p->w)
+        return zb_error(ZB_ERR_NOMEM, "gemm: out of memory packing %d x %d weights", k, n);
+    zb_status st = zb_gemm_set_epi(p, epi);
+    if (st != ZB_OK) {
+        zb_gemm_b_free(p);
+        return st;
+    }
+    for (int k0 = 0; k0 < k; k0 += kc) {
+        const int kb = k - k0 < kc ? k - k0 : kc;
+        float *blk = p->w + (size_t)k0 * np * NR;
+        for (int pi = 0; pi < np; pi++) {
+            float *dst = blk + (size_t)pi * kb * NR;   /* (kb, NR) */
+            for (int kk = 0; kk < kb; kk++)
+                for (int j = 0; j < NR; j++) {
+                    const int col = pi * NR + j;
+                    dst[kk * NR + j] = col < n ? b[(k0 + kk) * sk + col * sn] : 0.0f;
+                }
+        }
+    }
+    return ZB_OK;
+}
+
+void zb_gemm_b_free(zb_gemm_b *p)
+{
+    if (!p)
+        return;
+    free(p->w);
+    free(p->bias);
+    free(p->scale);
+    free(p->shift);
+    memset(p, 0, sizeof *p);
+}
+
+/* ---- the loops around the microkernel ------------------------------------- */
+
+/* Where the rows of A come from: a row-major matrix, or a convolution's
+ * input read through an implicit im2col. */
+typedef struct a_src {
+    const float *a;         /* matrix: row m at a + m * lda */
+    ptrdiff_t lda;
+    const zb_conv *cv;      /* convolution (a == NULL) */
+    const float *x;         /* its input batch */
+    int group;
+} a_src;
+
+/* Row m of a convolution's A, K block [k0, k0 + kb), into dst (kb floats),
+ * or a pointer straight into x when the block is one in-image tap. */
+static const float *conv_row(const a_src *s, int64_t m, int k0, int kb, float *dst)
+{
+    const zb_conv_geom *g = &s->cv->g;
+    const int cig = g->ic / g->groups;
+    const int64_t hw = (int64_t)g->oh * g->ow;
+    const int64_t img = m / hw;
+    const int iy0 = (int)(m % hw / g->ow) * g->sh - g->pt, ix0 = (int)(m % g->ow) * g->sw - g->pl;
+    const float *xn = s->x + img * g->ih * g->iw * g->ic + s->group * cig;
+    const int t = k0 / cig;
+    int ci = k0 % cig, ky = t / g->kw, kx = t % g->kw, left = kb;
+    float *d = dst;
+    /* a whole window row is one contiguous span of x when taps are adjacent */
+    const int span = g->groups == 1 && g->dw == 1 && ix0 >= 0 && ix0 + g->kw <= g->iw ? g->kw * cig : 0;
+    while (left > 0) {
+        const int iy = iy0 + ky * g->dh, ix = ix0 + kx * g->dw;
+        if (span && kx == 0 && ci == 0 && left >= span && iy >= 0 && iy < g->ih) {
+            memcpy(d, xn + ((size_t)iy * g->iw + ix) * g->ic, (size_t)span * sizeof *d);
+            d += span;
+            left -= span;
+            ky++;
+            continue;
+        }
+        const int run = cig - ci < left ? cig - ci : left;
+        if (iy >= 0 && iy < g->ih && ix >= 0 && ix < g->iw) {
+            const float *src = xn + ((size_t)iy * g->iw + ix) * g->ic + ci;
+            if (run == kb)
+                return src;
+            if (run < 16)   /* few channels (a network's first layer) */
+                for (int i = 0; i < run; i++)
+                    d[i] = src[i];
+            else
+                memcpy(d, src, (size_t)run * sizeof *d);
+        } else if (run < 16) {
+            for (int i = 0; i < run; i++)
+                d[i] = 0.0f;
+        } else {
+            memset(d, 0, (size_t)run * sizeof *d);
+        }
+        d += run;
+        left -= run;
+        ci = 0;
+        if (++kx == g->kw)
+            kx = 0, ky++;
+    }
+    return dst;
+}
+
+/* Row pointers for rows [m, m + mr) of A at K offset k0; rows past mr alias
+ * the last valid one (their results are discarded). */
+static void a_rows(const a_src *s, int64_t m, int mr, int k0, int kb, float *buf, const float **rows)
+{
+    for (int i = 0; i < mr; i++) {
+        if (s->a)
+            rows[i] = s->a + (m + i) * s->lda + k0;
+        else if (s->cv->direct) {
+            const zb_conv_geom *g = &s->cv->g;
+            const int64_t hw = (int64_t)g->oh * g->ow, mi = m + i;
+            const int oy = (int)(mi % hw / g->ow), ox = (int)(mi % g->ow);
+            rows[i] = s->x + (((mi / hw) * g->ih + (int64_t)oy * g->sh) * g->iw + (int64_t)ox * g->sw) * g->ic +
+                      s->group * (g->ic / g->groups) + k0;
+        } else
+            rows[i] = conv_row(s, m + i, k0, kb, buf + (size_t)i * kb);
+    }
+    for (int i = mr; i < MR; i++)
+        rows[i] = rows[mr - 1];
+}
+
+/* One 6x16 block of C at panel p, or with `wide` (AVX-512) and two full
+ * panels p, p + 1 < p1 a 6x32 one; returns the panels done.  Edge blocks go
+ * through a scratch tile so the same microkernel computes them. */
+static inline int block(const zb_gemm_b *b, ukernel_fn uk, int wide, const float *const *rows, int mr, int p, int p1,
+                         const float *bw, int kb, int first, const zb_epi *epi_base, float *cp, ptrdiff_t ldc)
+{
+    const int nr = b->n - p * NR < NR ? b->n - p * NR : NR;
+    zb_epi e, *ep = NULL;
+    if (epi_base) {
+        e = (zb_epi){b->bias ? b->bias + p * NR : NULL, b->scale ? b->scale + p * NR : NULL,
+                     b->shift ? b->shift + p * NR : NULL, b->act};
+        ep = &e;
+    }
+    const float *bp = bw + (size_t)p * kb * NR;
+    if (wide && p + 1 < p1 && b->n - p * NR >= 2 * NR) {
+        if (mr == MR) {
+            zb_x86_gemm_6x32_avx512(kb, rows, bp, bp + (size_t)kb * NR, cp, ldc, !first, ep);
+            return 2;
+        }
+        _Alignas(64) float wtmp[MR * 2 * NR];
+        if (!first)
+            for (int i = 0; i < mr; i++)
+                memcpy(wtmp + i * 2 * NR, cp + i * ldc, 2 * NR * sizeof *wtmp);
+        zb_x86_gemm_6x32_avx512(kb, rows, bp, bp + (size_t)kb * NR, wtmp, 2 * NR, !first, ep);
+        for (int i = 0; i < mr; i++)
+            memcpy(cp + i * ldc, wtmp + i * 2 * NR, 2 * NR * sizeof *wtmp);
+        return 2;
+    }
+    if (mr == MR && nr == NR) {
+        uk(kb, rows, bp, cp, ldc, !first, ep);
+        return 1;
+    }
+    _Alignas(64) float ctmp[MR * NR];
+    if (!first)
+        for (int i = 0; i < mr; i++)
+            memcpy(ctmp + i * NR, cp + i * ldc, (size_t)nr * sizeof *ctmp);
+    uk(kb, rows, bp, ctmp, NR, !first, ep);
+    for (int i = 0; i < mr; i++)
+        memcpy(cp + i * ldc, ctmp + i * NR, (size_t)nr * sizeof *ctmp);
+    return 1;
+}
+
+/* Output rows [m0, m1) (at most ZB_MT_MAX) x panels [p0, p1) of C.  All the
+ * tile's A row panels of a K block are packed first (L2), then each B panel
+ * (L1) meets every row panel. */
+static void gemm_block(const zb_gemm_b *b, const a_src *s, int64_t m0, int64_t m1, int p0, int p1, float *c,
+                       ptrdiff_t ldc)
+{
+    _Alignas(64) float abuf[ZB_MT_MAX * ZB_KC_MAX];   /* (row panels, 6, kb) */
+    const float *rows[ZB_MT_MAX / MR][MR];
+    const ukernel_fn uk = ukernel();
+    const int wide = zb_cpu_avx512();
+    const int has_epi = b->bias || b->scale || b->act != ZB_EPI_NONE;
+    const int n_rp = (int)((m1 - m0 + MR - 1) / MR);
+    const zb_epi dummy = {0};
+    for (int k0 = 0; k0 < b->k; k0 += b->kc) {
+        const int kb = b->k - k0 < b->kc ? b->k - k0 : b->kc;
+        const int first = k0 == 0, last = k0 + kb == b->k;
+        const float *bw = b->w + (size_t)k0 * b->np * NR;
+        for (int rp = 0; rp < n_rp; rp++) {
+            const int64_t m = m0 + (int64_t)rp * MR;
+            a_rows(s, m, m1 - m < MR ? (int)(m1 - m) : MR, k0, kb, abuf + (size_t)rp * MR * kb, rows[rp]);
+        }
+        const int step = wide ? 2 : 1;
+        for (int p = p0; p < p1; p += step) {
+            const int pe = p + step < p1 ? p + step : p1;   /* this step's panels [p, pe) */
+            for (int rp = 0; rp < n_rp; rp++) {
+                const int64_t m = m0 + (int64_t)rp * MR;
+                const int mr = m1 - m < MR ? (int)(m1 - m) : MR;
+                for (int q = p; q < pe;)
+                    q += block(b, uk, wide, rows[rp], mr, q, pe, bw, kb, first, last && has_epi ? &dummy : NULL,
+                               c + m * ldc + q * NR, ldc);
+            }
+        }
+    }
+}
+
+static void gemm_tile(const zb_gemm_b *b, const a_src *s, int64_t m0, int64_t m1, int p0, int p1, float *c,
+                      ptrdiff_t ldc)
+{
+    for (int64_t m = m0; m < m1; m += ZB_MT_MAX)
+        gemm_block(b, s, m, m1 - m < ZB_MT_MAX ? m1 : m + ZB_MT_MAX, p0, p1, c, ldc);
+}
+
+/* ---- tiling over threads ---------------------------------------------------- */
+
+typedef struct tiles {
+    const zb_gemm_b *b;
+    a_src s;
+    float *c;
+    ptrdiff_t ldc;
+    int64_t m;
+    int64_t mt;     /* rows per tile */
+    int pt, n_pt;   /* panels per tile, tiles across N */
+} tiles;
+
+/* Tile sizes may depend on the thread count: no result depends on them.
+ * Few rows (small batch, late layers): split columns first, since every row
+ * tile streams its columns' weights again. */
+static void plan_tiles(tiles *t, int nthreads)
+{
+    const int np = t->b->np;
+    t->mt = zb_x86_cfg.mt;
+    t->pt = zb_x86_cfg.pt < np ? zb_x86_cfg.pt : np;
+    int64_t n_mt = (t->m + t->mt - 1) / t->mt;
+    t->n_pt = (np + t->pt - 1) / t->pt;
+    if (n_mt * t->n_pt < 2 * nthreads) {        /* more column tiles */
+        int want = (int)((2 * nthreads + n_mt - 1) / n_mt);
+        want = want < np ? want : np;
+        t->pt = (np + want - 1) / want;
+        t->n_pt = (np + t->pt - 1) / t->pt;
+    }
+    if (n_mt * t->n_pt < 2 * nthreads && t->m > MR) {   /* then more row tiles */
+        int64_t want = (2 * nthreads + t->n_pt - 1) / t->n_pt;
+        t->mt = ((t->m + want - 1) / want + MR - 1) / MR * MR;
+    }
+}
+
+static void run_tile(void *ctx, int64_t tile)
+{
+    const tiles *t = ctx;
+    const int64_t mi = tile / t->n_pt;
+    const int pi = (int)(tile % t->n_pt);
+    const int64_t m0 = mi * t->mt, m1 = m0 + t->mt < t->m ? m0 + t->mt : t->m;
+    const int p0 = pi * t->pt, p1 = p0 + t->pt < t->b->np ? p0 + t->pt : t->b->np;
+    gemm_tile(t->b, &t->s, m0, m1, p0, p1, t->c, t->ldc);
+}
+
+static void run_tiled(tiles *t, zb_threadpool *tp)
+{
+    if (t->m <= 0)
+        return;
+    plan_tiles(t, zb_threadpool_size(tp));
+    const int64_t n_mt = (t->m + t->mt - 1) / t->mt;
+    zb_parallel_for(tp, n_mt * t->n_pt, run_tile, t);
+}
+
+void zb_gemm(const zb_gemm_b *b, zb_threadpool *tp, int64_t m, const float *a, ptrdiff_t lda, float *c,
+             ptrdiff_t ldc)
+{
+    tiles t = {.b = b, .s = {.a = a, .lda = lda}, .c = c, .ldc = ldc, .m = m};
+    run_tiled(&t, tp);
+}
+
+void zb_gemm_rows(const zb_gemm_b *b, int64_t m0, int64_t m1, const float *a, ptrdiff_t lda, float *c,
+                  ptrdiff_t ldc)
+{
+    const a_src s = {.a = a, .lda = lda};
+    if (m1 > m0)
+        gemm_tile(b, &s, m0, m1, 0, b->np, c, ldc);
+}
+
+/* ---- convolution -------------------------------------------------------------- */
+
+zb_status zb_conv_prepare(zb_conv *cv, const zb_conv_geom *g, const float *w, const zb_epi *epi)
+{
+    memset(cv, 0, sizeof *cv);
+    if (g->groups < 1 || g->ic % g->groups || g->oc % g->groups || g->kh < 1 || g->kw < 1 || g->sh < 1 ||
+        g->sw < 1 || g->dh < 1 || g->dw < 1 || g->oh < 1 || g->ow < 1 || g->ih < 1 || g->iw < 1)
+        return zb_error(ZB_ERR_ARG, "conv: invalid geometry (ic %d, oc %d, groups %d, kernel %dx%d)", g->ic, g->oc,
+                        g->groups, g->kh, g->kw);
+    const int cig = g->ic / g->groups, cog = g->oc / g->groups, k = g->kh * g->kw * cig;
+    cv->g = *g;
+    cv->direct = g->kh == 1 && g->kw == 1 && g->pt == 0 && g->pl == 0 && (g->oh - 1) * g->sh < g->ih &&
+                 (g->ow - 1) * g->sw < g->iw;
+    cv->b = calloc((size_t)g->groups, sizeof *cv->b);
+    /* B (k, co) of group gi, k = (ky * kw + kx) * cig + ci, from canonical
+     * w[((gi * cog + co) * cig + ci) * kh + ky) * kw + kx] */
+    float *bt = malloc((size_t)k * cog * sizeof *bt);
+    if (!cv->b || !bt) {
+        free(bt);
+        zb_conv_free(cv);
+        return zb_error(ZB_ERR_NOMEM, "conv: out of memory packing weights");
+    }
+    for (int gi = 0; gi < g->groups; gi++) {
+        for (int co = 0; co < cog; co++)
+            for (int ci = 0; ci < cig; ci++)
+                for (int ky = 0; ky < g->kh; ky++)
+                    for (int kx = 0; kx < g->kw; kx++)
+                        bt[(size_t)((ky * g->kw + kx) * cig + ci) * cog + co] =
+                            w[((((size_t)gi * cog + co) * cig + ci) * g->kh + ky) * g->kw + kx];
+        zb_status st = zb_gemm_pack(&cv->b[gi], k, cog, bt, cog, 1, NULL);
+        if (st != ZB_OK) {
+            free(bt);
+            zb_conv_free(cv);
+            return st;
+        }
+    }
+    free(bt);
+    zb_status st = zb_conv_set_epi(cv, epi);
+    if (st != ZB_OK)
+        zb_conv_free(cv);
+    return st;
+}
+
+zb_status zb_conv_set_epi(zb_conv *cv, const zb_epi *epi)
+{
+    const int cog = cv->g.oc / cv->g.groups;
+    for (int gi = 0; gi < cv->g.groups; gi++) {
+        zb_epi e = {0};
+        if (epi) {
+            e.act = epi->act;
+            e.bias = epi->bias ? epi->bias + gi * cog : NULL;
+            e.scale = epi->scale ? epi->scale + gi * cog : NULL;
+            e.shift = epi->shift ? epi->shift + gi * cog : NULL;
+        }
+        zb_status st = zb_gemm_set_epi(&cv->b[gi], epi ? &e : NULL);
+        if (st != ZB_OK)
+            return st;
+    }
+    return ZB_OK;
+}
+
+void zb_conv_free(zb_conv *cv)
+{
+    if (!cv)
+        return;
+    if (cv->b)
+        for (int gi = 0; gi < cv->g.groups; gi++)
+            zb_gemm_b_free(&cv->b[gi]);
+    free(cv->b);
+    memset(cv, 0, sizeof *cv);
+}
+
+void zb_conv_run(const zb_conv *cv, zb_threadpool *tp, const float *x, float *y, int n)
+{
+    const zb_conv_geom *g = &cv->g;
+    const int cog = g->oc / g->groups;
+    for (int gi = 0; gi < g->groups; gi++) {
+        tiles t = {.b = &cv->b[gi],
+                   .s = {.cv = cv, .x = x, .group = gi},
+                   .c = y + gi * cog,
+                   .ldc = g->oc,
+                   .m = (int64_t)n * g->oh * g->ow};
+        run_tiled(&t, tp);
+    }
+}
+
+void zb_conv_pixels(const zb_conv *cv, const float *x, float *y, int64_t m0, int64_t m1)
+{
+    const zb_conv_geom *g = &cv->g;
+    const int cog = g->oc / g->groups;
+    if (m1 <= m0)
+        return;
+    for (int gi = 0; gi < g->groups; gi++) {
+        const a_src s = {.cv = cv, .x = x, .group = gi};
+        gemm_tile(&cv->b[gi], &s, m0, m1, 0, cv->b[gi].np, y + gi * cog, g->oc);
+    }
+}

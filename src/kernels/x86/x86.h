@@ -1,0 +1,41 @@
+/* AVX2/FMA kernels (compiled with -mavx2 -mfma; call only when zb_cpu_fast())
+ * and the per-architecture block sizes. */
+#ifndef ZB_KERNELS_X86_H
+#define ZB_KERNELS_X86_H
+
+#include "kernels/fast.h"
+
+/* Block sizes (config.c).  None of them changes any result: see fast.h. */
+typedef struct zb_x86_config {
+    int kc_max;     /* longest K block: A panel 6 x kc and B panel kc x 16 stay in L1 */
+    int mt;         /* rows per output tile (multiple of MR) */
+    int pt;         /* 16-column panels per output tile: B block kc x 16 pt in L2 */
+} zb_x86_config;
+
+extern const zb_x86_config zb_x86_cfg;
+
+/* Largest kc_max and mt of any config: the A tile buffer (on the stack,
+ * ZB_MT_MAX * ZB_KC_MAX floats = 110 KB) is sized by them. */
+enum { ZB_KC_MAX = 384, ZB_MT_MAX = 72 };
+
+/* C (6 x 16, row stride ldc) = [C +] A (6 rows a[i][0 .. kc)) * B panel
+ * (kc x 16), one FMA per k in order; then the epilogue e (its arrays already
+ * offset to this panel's 16 columns) when e is non-NULL. */
+void zb_x86_gemm_6x16(int kc, const float *const *a, const float *b, float *c, ptrdiff_t ldc, int accumulate,
+                      const zb_epi *e);
+
+/* The same for two adjacent B panels (32 columns), AVX-512F: call only when
+ * zb_cpu_avx512(). */
+void zb_x86_gemm_6x32_avx512(int kc, const float *const *a, const float *b0, const float *b1, float *c,
+                             ptrdiff_t ldc, int accumulate, const zb_epi *e);
+float zb_x86_fma_loop_avx512(long iters);
+
+void zb_x86_dw_rows(const zb_dw *d, const float *x, float *y, int64_t r0, int64_t r1);
+void zb_x86_maxpool_rows(const zb_pool_geom *g, const float *x, float *y, int64_t r0, int64_t r1);
+void zb_x86_avgpool_rows(const zb_pool_geom *g, const float *x, float *y, int64_t r0, int64_t r1);
+void zb_x86_global_avgpool(int hw, int c, const float *x, float *y, int64_t n0, int64_t n1);
+void zb_x86_ew_affine(int64_t npix, int c, const float *x, float *y, const zb_epi *e);
+void zb_x86_ew_add(int64_t npix, int c, const float *a, const float *b, float alpha, float *y, const zb_epi *e);
+double zb_x86_fma_peak_gflops(int nthreads, double seconds);
+
+#endif

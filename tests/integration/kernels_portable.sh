@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# The kernel tests again with ZB_KERNELS=ref (the portable fallback, used on
+# CPUs without AVX2/FMA) and ZB_KERNELS=avx2 (no AVX-512): each must meet the
+# same checks, the bitwise ones against the FMA-chain oracle included.
+source "$(dirname "$0")/../lib.sh"
+ZB_BUILD=${ZB_BUILD:-build}
+for mode in ref:reference avx2:avx2+fma; do
+    for t in test_kernels_gemm test_kernels_conv test_kernels_direct; do
+        ZB_KERNELS=${mode%%:*} "$ZB_BUILD/tests/$t" 2>"$T/$t.log" || { cat "$T/$t.log"; die "$t failed with ZB_KERNELS=${mode%%:*}"; }
+        want=${mode#*:}
+        grep -q "^kernels: $want\$" "$T/$t.log" || { grep -q '^kernels: reference$' "$T/$t.log" && [ "$want" = avx2+fma ]; } ||
+            die "$t did not run the $want kernels"
+    done
+done

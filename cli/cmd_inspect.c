@@ -19,19 +19,6 @@ static void usage(FILE *f)
                "  --crc      add a column: CRC-32 of the tensor's float32 values (little-endian, C order)\n");
 }
 
-/* Sniffs the first bytes: HDF5 signature at 0 (h5py files have no user block). */
-static int is_hdf5(const char *path)
-{
-    static const unsigned char sig[8] = {0x89, 'H', 'D', 'F', '\r', '\n', 0x1a, '\n'};
-    unsigned char b[8];
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return 0;
-    size_t n = fread(b, 1, 8, f);
-    fclose(f);
-    return n == 8 && memcmp(b, sig, 8) == 0;
-}
-
 int cmd_inspect(int argc, char **argv)
 {
     static const struct option longopts[] = {{"help", no_argument, 0, 'h'}, {"unwrap", no_argument, 0, 'u'},
@@ -56,7 +43,7 @@ int cmd_inspect(int argc, char **argv)
         return cli_fail("%s: cannot open", path);
     fclose(probe);
     zb_wmap *m = NULL;
-    zb_status st = is_hdf5(path) ? zb_h5_load_wmap(path, &m) : zb_pth_load(path, &popts, &m);
+    zb_status st = zb_h5_sniff(path) ? zb_h5_load_wmap(path, &m) : zb_pth_load(path, &popts, &m);
     if (st != ZB_OK)
         return cli_fail_lib();
     int64_t total = 0;

@@ -2258,3 +2258,15 @@ zb_status zb_h5_load_wmap(const char *path, zb_wmap **out)
     free(buf);
     return st;
 }
+
+int zb_h5_sniff(const char *path)
+{
+    static const unsigned char sig[8] = {0x89, 'H', 'D', 'F', '\r', '\n', 0x1a, '\n'};
+    unsigned char b[8];
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return 0;
+    size_t n = fread(b, 1, 8, f);
+    fclose(f);
+    return n == 8 && memcmp(b, sig, 8) == 0;
+}

@@ -52,4 +52,7 @@ zb_status zb_h5_load_wmap(const char *path, zb_wmap **out);
 /* Same, from bytes in memory (not retained). */
 zb_status zb_h5_parse_wmap(const char *name, const void *buf, size_t len, zb_wmap **out);
 
+/* 1 when the file at `path` starts with the HDF5 signature (h5py writes no user block), else 0. */
+int zb_h5_sniff(const char *path);
+
 #endif

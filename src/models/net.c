@@ -56,18 +56,6 @@ zb_status zb_net_create_wmap(const char *model, const zb_wmap *w, const zb_net_o
     return create(model, w, NULL, opts, popts, out);
 }
 
-static int is_hdf5(const char *path)
-{
-    static const unsigned char sig[8] = {0x89, 'H', 'D', 'F', '\r', '\n', 0x1a, '\n'};
-    unsigned char b[8];
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return 0;
-    size_t n = fread(b, 1, 8, f);
-    fclose(f);
-    return n == 8 && memcmp(b, sig, 8) == 0;
-}
-
 zb_status zb_net_create(const char *model, const char *weights, const zb_net_opts *opts, zb_net **out)
 {
     *out = NULL;
@@ -80,9 +68,9 @@ zb_status zb_net_create(const char *model, const char *weights, const zb_net_opt
     zb_wmap *w = NULL;
     zb_pth_opts po = {.unwrap = opts ? opts->unwrap : 0};
     zb_keras_h5 *kh = NULL; /* keras .h5: its layer grouping too, for by_name=False matching */
-    int keras = is_hdf5(weights) && !strcmp(zb_model_find(model)->framework, "keras");
+    int keras = zb_h5_sniff(weights) && !strcmp(zb_model_find(model)->framework, "keras");
     zb_status st = keras ? zb_keras_h5_load(weights, &kh)
-                   : is_hdf5(weights) ? zb_h5_load_wmap(weights, &w) : zb_pth_load(weights, &po, &w);
+                   : zb_h5_sniff(weights) ? zb_h5_load_wmap(weights, &w) : zb_pth_load(weights, &po, &w);
     if (st != ZB_OK)
         return st;
     st = create(model, kh ? kh->weights : w, kh, opts, NULL, out);

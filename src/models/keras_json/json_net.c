@@ -46,18 +46,6 @@ static zb_status set_classes(zb_net *net, int k, const char *file)
     return ZB_OK;
 }
 
-static int is_hdf5(const char *path)
-{
-    static const unsigned char sig[8] = {0x89, 'H', 'D', 'F', '\r', '\n', 0x1a, '\n'};
-    unsigned char b[8];
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return 0;
-    size_t n = fread(b, 1, 8, f);
-    fclose(f);
-    return n == 8 && memcmp(b, sig, 8) == 0;
-}
-
 /* A full-model Keras .h5 (model.save): the model_config attribute and the
  * weights, renamed from the file's "<scope>/kernel:0" to "<layer>/kernel" as
  * TF.js names them.  *doc is the parsed config. */
@@ -112,7 +100,7 @@ zb_status zb_net_create_json(const char *model_json, const zb_net_opts *opts, zb
     zb_net_opts o = opts ? *opts : (zb_net_opts){0};
     zb_json *doc = NULL;
     zb_wmap *w = NULL;
-    int h5 = is_hdf5(model_json);
+    int h5 = zb_h5_sniff(model_json);
     zb_status st = h5 ? load_h5(model_json, &doc, &w) : zb_tfjs_load(model_json, &doc, &w);
     if (st != ZB_OK)
         return st;

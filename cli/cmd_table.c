@@ -394,6 +394,11 @@ static int load_mask(const char *path, int keep, int64_t n, uint8_t **out)
         }
     }
     zb_npy_free(a);
+    int64_t kept = 0;
+    for (int64_t i = 0; !rc && i < n; i++)
+        kept += m[i];
+    if (!rc && kept == 0)
+        rc = cli_fail("%s: the mask leaves no image to score", path);
     if (rc) {
         free(m);
         return rc;
@@ -802,6 +807,12 @@ static int run(table_args *a)
             n_custom = c->count;
             c->data = NULL;
             zb_npy_free(c);
+            int64_t kept = n;
+            for (int64_t i = 0; mask && i < n; i++)
+                kept -= !mask[i];
+            if (n_custom != kept) /* named here: zb_table_build does not know the file */
+                rc = cli_fail("%s: %" PRId64 " custom labels for %" PRId64 " %simages", a->custom, n_custom, kept,
+                              mask ? "kept " : "");
         }
     }
     for (int i = 0; !rc && i < e.n; i++) {

@@ -26,6 +26,7 @@
 #include "core/status.h"
 #include "io/md5.h"
 #include "io/imagefolder.h"
+#include "io/listfile.h"
 #include "io/sha256.h"
 
 #define MAX_MEMBER (256u << 20) /* largest tar member read into memory */
@@ -99,95 +100,25 @@ static char *path_join(const char *dir, const char *name)
     return p;
 }
 
-/* "path label" (Caffe val.txt) or "path, label"; the label is the last field. */
+/* "path label" (Caffe val.txt) or "path, label" lines, read by src/io/listfile.c
+ * (the reader `zoobench table --labels` uses too). */
 static zb_status open_list(const char *file, const char *root, zb_dataset *d)
 {
-    FILE *f = fopen(file, "r");
-    if (!f)
-        return zb_error(ZB_ERR_IO, "%s: %s", file, strerror(errno));
-    char *dir = NULL;
-    if (!root) {
-        dir = strdup(file);
-        if (!dir) {
-            fclose(f);
-            return zb_error(ZB_ERR_NOMEM, "%s: out of memory", file);
-        }
-        char *slash = strrchr(dir, '/');
-        if (slash)
-            *slash = 0;
-        else
-            strcpy(dir, ".");
-        root = dir;
-    }
-    char *line = NULL;
-    size_t cap = 0, lcap = 0;
-    ssize_t len;
-    long lineno = 0;
-    zb_status st = ZB_OK;
+    zb_listfile *l = NULL;
+    zb_status st = zb_listfile_load(file, root, &l);
+    if (st != ZB_OK)
+        return st;
     d->kind = ZB_DS_FILES;
-    while (st == ZB_OK && (len = getline(&line, &cap, f)) >= 0) {
-        lineno++;
-        while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r' || line[len - 1] == ' ' ||
-                           line[len - 1] == '\t'))
-            line[--len] = 0;
-        char *s = line;
-        while (*s == ' ' || *s == '\t')
-            s++;
-        if (!*s)
-            continue;
-        char *sep = s + strlen(s);
-        while (sep > s && sep[-1] != ' ' && sep[-1] != '\t' && sep[-1] != ',')
-            sep--;
-        char *end = NULL;
-        errno = 0;
-        long long lab = strtoll(sep, &end, 10);
-        if (sep == s || end == sep || *end || errno || lab < 0 || lab > INT_MAX) {
-            st = zb_error(ZB_ERR_FORMAT, "%s:%ld: expected 'path label' or 'path, label', got '%s'", file, lineno,
-                          s);
-            break;
-        }
-        char *pend = sep;
-        while (pend > s && (pend[-1] == ' ' || pend[-1] == '\t'))
-            pend--;
-        if (pend > s && pend[-1] == ',')
-            pend--;
-        while (pend > s && (pend[-1] == ' ' || pend[-1] == '\t'))
-            pend--;
-        if (pend == s) {
-            st = zb_error(ZB_ERR_FORMAT, "%s:%ld: no path before the label", file, lineno);
-            break;
-        }
-        *pend = 0;
-        if (d->n == (int64_t)lcap) {
-            size_t nc = lcap ? lcap * 2 : 1024;
-            char **nn = realloc(d->name, nc * sizeof *nn);
-            if (nn)
-                d->name = nn;
-            int64_t *nl = nn ? realloc(d->label, nc * sizeof *nl) : NULL;
-            if (nl)
-                d->label = nl;
-            if (!nn || !nl) {
-                st = zb_error(ZB_ERR_NOMEM, "%s: out of memory", file);
-                break;
-            }
-            lcap = nc;
-        }
-        if (!(d->name[d->n] = path_join(root, s))) {
-            st = zb_error(ZB_ERR_NOMEM, "%s: out of memory", file);
-            break;
-        }
-        d->label[d->n++] = lab;
-    }
-    free(line);
-    fclose(f);
-    if (st == ZB_OK && d->n == 0)
-        st = zb_error(ZB_ERR_FORMAT, "%s: no images listed", file);
-    if (st == ZB_OK) {
-        digest(d, strlen(root) + 1);
-        st = identity_stream(d);
-    }
-    free(dir);
-    return st;
+    d->n = l->n;
+    d->name = l->path;
+    d->label = l->label;
+    size_t prefix = l->prefix;
+    l->n = 0;
+    l->path = NULL;
+    l->label = NULL;
+    zb_listfile_free(l);
+    digest(d, prefix);
+    return identity_stream(d);
 }
 
 /* ---- ILSVRC2012 tar + devkit ------------------------------------------ */

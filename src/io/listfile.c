@@ -138,6 +138,8 @@ zb_status zb_listfile_parse(const char *list, const char *text, size_t len, cons
     zb_listfile *l = calloc(1, sizeof *l);
     char *line = malloc(LINE_MAX_LEN);
     zb_status st = l && line ? ZB_OK : zb_error(ZB_ERR_NOMEM, "%s: out of memory", list);
+    if (l && *base)
+        l->prefix = strlen(base) + (base[strlen(base) - 1] != '/');
     int cap = 0;
     size_t pos = 0;
     for (long lineno = 1; st == ZB_OK && pos < len; lineno++) {

@@ -12,6 +12,7 @@ typedef struct zb_listfile {
     int n;
     char **path;      /* n resolved paths, owned */
     int64_t *label;   /* n labels, owned */
+    size_t prefix;    /* length of the "<dir>/" put before relative paths (0: none) */
 } zb_listfile;
 
 /* Reads `list`.  A relative image path is joined to `root` (NULL: the list's

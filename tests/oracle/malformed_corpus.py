@@ -238,13 +238,14 @@ def list_cases():
         "npy_like_text": "\x93NUMPZ nothing\n",
         "bad_line_11": good + "broken line\n",
         "good_then_bad": good.replace("img_5.JPEG 1", "img_5.JPEG one"),
-        "count_9": good.split("\n", 1)[1],
-        "count_11": good + "img_10.JPEG 2\n",
+        "label_exponent": "a.jpg 1e3\n",
+        "two_commas": "a.jpg, ,\n",
+        "label_arabic_digit": "a.jpg \u0661\n".encode().decode("latin1"),
         "tabs_only": "\t\t\n",
         "crlf_bad": good.replace("\n", "\r\n").replace("img_2.JPEG 2", "img_2.JPEG"),
         "utf16": "\ufeffa.jpg 1\n".encode("utf-16").decode("latin1"),
         "label_only_digits_sep": "a.jpg 1 2 x\n",
-        "semicolon": "a.jpg; 1\n",
+        "comma_two_labels": "a.jpg, 1 2\n",
         "truncated_label": good[:len(good) - 3],
     }
     d = os.path.join(OUT, "list", "must")
@@ -259,8 +260,8 @@ def list_cases():
     write(os.path.join(OUT, "list10.txt"), good)
     arrays = {
         "labels__2d": np.zeros((10, 1), np.int64),
-        "labels__count_9": np.zeros(9, np.int64),
-        "labels__count_0": np.zeros(0, np.int64),
+        "labels__3d": np.zeros((10, 1, 1), np.int64),
+        "labels__f16_fraction": np.full(10, 0.5, np.float16),
         "labels__fraction": np.full(10, 0.5),
         "labels__nan": np.full(10, np.nan, np.float32),
         "labels__inf": np.full(10, np.inf),

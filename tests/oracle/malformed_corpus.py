@@ -10,6 +10,7 @@ Writes, with fixed seeds:
                         sizes, bad markers and chunks, decompression bombs
   OUTDIR/image/may/*    random damage: a clean decode or one error, whatever
                         Pillow says (libjpeg recovers from corrupt entropy data)
+  OUTDIR/image/ok/*     PNG chunk edge cases Pillow decodes: zoobench must too
   OUTDIR/image/mem/*    valid images within the pixel cap whose pixels do not
                         fit in 256 MiB: refused under `ulimit -v 262144`
   OUTDIR/good.png       a valid image for the commands that need one
@@ -173,6 +174,52 @@ def image_cases():
         "bomb_iccp.png": png(64, 48, rows=raw_rows,
                              extra=chunk(b"iCCP", b"icc\0\0" + zlib.compress(bytes(8 << 20), 9))),
     })
+    # Pillow's PNG chunk handlers (text and ICC bombs, zTXt method, text memory,
+    # chunks cut short after the image data): every case goes to must (Pillow
+    # refuses) or ok (Pillow decodes, so must zoobench).
+    tiny = dict(w=4, h=4, ctype=0, rows=b"\0" * 20)
+    big, mib = zlib.compress(bytes(2 << 20)), zlib.compress(bytes(1 << 20))
+    z1 = zlib.compress(b"\0" * 20)
+    two_idat = chunk(b"IDAT", z1[:5]) + chunk(b"IDAT", z1[5:])
+    hdr = b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 4, 4, 8, 0, 0, 0, 0))
+    cut_text = chunk(b"tEXt", b"a\0" + b"x" * 100)[:30]
+    chunks = {
+        "ztxt_bomb": png(**tiny, extra=chunk(b"zTXt", b"k\0\0" + big)),
+        "ztxt_exactly_1mib": png(**tiny, extra=chunk(b"zTXt", b"k\0\0" + mib)),
+        "ztxt_1mib_plus_1": png(**tiny, extra=chunk(b"zTXt", b"k\0\0" + zlib.compress(bytes((1 << 20) + 1)))),
+        "ztxt_bad_zlib": png(**tiny, extra=chunk(b"zTXt", b"k\0\0garbage")),
+        "ztxt_method_1": png(**tiny, extra=chunk(b"zTXt", b"k\0\1" + mib)),
+        "ztxt_no_keyword_bomb": png(**tiny, extra=chunk(b"zTXt", b"\0\0" + big)),
+        "ztxt_no_nul": png(**tiny, extra=chunk(b"zTXt", b"k")),
+        "iccp_bad_zlib": png(**tiny, extra=chunk(b"iCCP", b"k\0\0garbage")),
+        "iccp_method_1": png(**tiny, extra=chunk(b"iCCP", b"k\0\1garbage")),
+        "iccp_empty": png(**tiny, extra=chunk(b"iCCP", b"")),
+        "iccp_no_nul": png(**tiny, extra=chunk(b"iCCP", b"abc")),
+        "itxt_bomb": png(**tiny, extra=chunk(b"iTXt", b"k\0\1\0en\0k\0" + big)),
+        "itxt_bomb_bad_language": png(**tiny, extra=chunk(b"iTXt", b"k\0\1\0\xff\0k\0" + big)),
+        "itxt_method_1": png(**tiny, extra=chunk(b"iTXt", b"k\0\1\1en\0k\0" + big)),
+        "itxt_one_nul": png(**tiny, extra=chunk(b"iTXt", b"k\0\1\0en" + big)),
+        "text_65mib": png(**tiny, extra=b"".join(chunk(b"zTXt", b"k\0\0" + mib) for _ in range(65))),
+        "text_64mib": png(**tiny, extra=b"".join(chunk(b"zTXt", b"k\0\0" + mib) for _ in range(64))),
+        "text_65mib_no_keyword": png(**tiny, extra=b"".join(chunk(b"zTXt", b"\0\0" + mib) for _ in range(65))),
+        "itxt_65mib_bad_utf8": png(**tiny, extra=b"".join(
+            chunk(b"iTXt", b"k\0\1\0en\0k\0" + zlib.compress(b"\xff" * (1 << 20))) for _ in range(65))),
+        "itxt_100x512k_chars": png(**tiny, extra=b"".join(
+            chunk(b"iTXt", b"k\0\1\0en\0k\0" + zlib.compress("\u00e9".encode() * (1 << 19))) for _ in range(100))),
+        "after_ztxt_bomb": hdr + chunk(b"IDAT", z1) + chunk(b"zTXt", b"k\0\0" + big) + chunk(b"IEND", b""),
+        "after_ztxt_method_1": hdr + chunk(b"IDAT", z1) + chunk(b"zTXt", b"k\0\1") + chunk(b"IEND", b""),
+        "after_text_65mib": hdr + chunk(b"IDAT", z1) + b"".join(chunk(b"zTXt", b"k\0\0" + mib) for _ in range(65)),
+        "after_text_cut": hdr + chunk(b"IDAT", z1) + cut_text,
+        "after_idat_cut": hdr + chunk(b"IDAT", z1) + chunk(b"IDAT", b"x" * 100)[:30],
+        "after_digit_name_cut": hdr + chunk(b"IDAT", z1) + chunk(b"t3Xt", b"x" * 100)[:30],
+        "after_two_idat_text_cut": hdr + two_idat + cut_text,
+        "after_header_cut": hdr + chunk(b"IDAT", z1) + b"\0\0\0\x05tE",
+        "after_crc_cut": hdr + chunk(b"IDAT", z1) + chunk(b"tEXt", b"a\0b")[:-2],
+        "after_iend_cut": hdr + chunk(b"IDAT", z1) + b"\0\0\0\x05IEND",
+    }
+    ok = {}
+    for name, data in chunks.items():
+        (must if pil_refuses(data) else ok)[f"chunk_{name}.png"] = data
     # Bit flips in the headers (the first 200 bytes), one per case.
     for name, data in (("jpg", jpg), ("png", pngd)):
         for k in range(12):
@@ -205,6 +252,8 @@ def image_cases():
     for name, data in may.items():
         write(os.path.join(d, "may", name), data)
         nmay += 1
+    for name, data in ok.items():
+        write(os.path.join(d, "ok", name), data)
     for name, data in mem.items():
         write(os.path.join(d, "mem", name), data)
     write(os.path.join(OUT, "good.png"), save(photo.resize((16, 12)), "PNG"))

@@ -21,7 +21,7 @@ vg() {
     [ $rc -eq "$want" ] || die "exit $rc (want $want): $*: $(cat "$T/vg.err")"
     [ "$want" -eq 0 ] || [ "$(wc -l <"$T/vg.err")" -eq 1 ] || die "not one line: $*: $(cat "$T/vg.err")"
 }
-sample() { ls "$@" | sort | awk -v k=$every 'NR % k == 1'; }
+sample() { ls "$@" | sort | awk -v k=$every '(NR - 1) % k == 0'; }
 n=0
 vg 0 "$ZB" preprocess --recipe torchvision -o "$T/o.npy" "$C/good.png"
 for f in $(sample "$C"/image/must/*); do

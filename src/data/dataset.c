@@ -290,16 +290,31 @@ zb_status zb_ilsvrc_read_devkit(const char *path, char **gt, size_t *gtlen, char
                           ZB_ILSVRC_MAX_DEVKIT_FILE >> 20);
             break;
         }
-        *dst = malloc((size_t)size + 1);
-        if (!*dst) {
-            st = zb_error(ZB_ERR_NOMEM, "%s: out of memory", path);
-            break;
+        /* the buffer grows with the data actually there, not with the declared size */
+        size_t have = 0, cap = 0;
+        la_ssize_t got = 1;
+        while (st == ZB_OK && have < (size_t)size && got > 0) {
+            if (have == cap) {
+                cap = cap ? cap * 2 : 1 << 16;
+                cap = cap < (size_t)size ? cap : (size_t)size;
+                char *nb = realloc(*dst, cap + 1);
+                if (!nb) {
+                    st = zb_error(ZB_ERR_NOMEM, "%s: out of memory", path);
+                    break;
+                }
+                *dst = nb;
+            }
+            got = archive_read_data(a, *dst + have, cap - have);
+            have += got > 0 ? (size_t)got : 0;
         }
-        la_ssize_t got = archive_read_data(a, *dst, (size_t)size);
-        (*dst)[got > 0 ? got : 0] = 0;
-        if (got != size)
+        if (st == ZB_OK && !*dst && !(*dst = malloc(1)))
+            st = zb_error(ZB_ERR_NOMEM, "%s: out of memory", path);
+        if (st != ZB_OK)
+            break;
+        (*dst)[have] = 0;
+        *dlen = have;
+        if (have != (size_t)size)
             st = zb_error(ZB_ERR_FORMAT, "%s: %s: %s", path, name, got < 0 ? arc_error(a) : "truncated");
-        *dlen = (size_t)(got > 0 ? got : 0);
     }
     if (st == ZB_OK && r != ARCHIVE_EOF)
         st = zb_error(ZB_ERR_FORMAT, "%s: %s", path, arc_error(a));
@@ -400,21 +415,130 @@ static uint32_t rd32(const unsigned char *p, int big)
                : (uint32_t)p[3] << 24 | (uint32_t)p[2] << 16 | (uint32_t)p[1] << 8 | p[0];
 }
 
-/* Whether a zlib stream of len bytes inflates, completely, to at most cap bytes. */
-static int inflates_within(const unsigned char *z, size_t len, size_t cap)
+/* A zlib stream of len bytes inflated whole into a malloc'ed *out (*outlen
+ * bytes), growing as data arrives, never past cap; 0 if it is corrupt or larger. */
+static int inflate_capped(const unsigned char *z, size_t len, size_t cap, unsigned char **out, size_t *outlen)
 {
-    unsigned char out[1 << 15];
-    z_stream s = {.next_in = (unsigned char *)z, .avail_in = (uInt)len};
+    z_stream s = {.next_in = (unsigned char *)z, .avail_in = len > UINT_MAX ? UINT_MAX : (uInt)len};
+    unsigned char *buf = NULL;
+    size_t have = 0;
+    int rc = Z_BUF_ERROR;
     if (inflateInit(&s) != Z_OK)
         return 0;
-    int rc;
     do {
-        s.next_out = out;
-        s.avail_out = sizeof out;
+        size_t want = have ? have * 2 : 1 << 16;
+        unsigned char *nb = want <= cap + 1 ? realloc(buf, want) : NULL;
+        if (!nb)
+            break;
+        buf = nb;
+        s.next_out = buf + s.total_out;
+        s.avail_out = (uInt)(want - s.total_out);
+        have = want;
         rc = inflate(&s, Z_NO_FLUSH);
-    } while (rc == Z_OK && s.total_out <= cap);
+    } while (rc == Z_OK);
+    *outlen = s.total_out;
     inflateEnd(&s);
-    return rc == Z_STREAM_END && s.total_out <= cap;
+    if (rc != Z_STREAM_END || *outlen > cap) {
+        free(buf);
+        return 0;
+    }
+    *out = buf;
+    return 1;
+}
+
+/* One v5 data element at p (n bytes left): its type, its data and its padded
+ * size (small elements pack up to 4 bytes into the tag).  0 if it does not fit. */
+static int mat_elem(const unsigned char *p, size_t n, int big, uint32_t *type, const unsigned char **data,
+                    uint32_t *nb, size_t *total)
+{
+    if (n < 8)
+        return 0;
+    *type = rd32(p, big);
+    if (*type >> 16) {
+        *nb = *type >> 16;
+        *type &= 0xffff;
+        *data = p + 4;
+        *total = 8;
+        return *nb <= 4;
+    }
+    *nb = rd32(p + 4, big);
+    *data = p + 8;
+    if (*nb > n - 8)
+        return 0;
+    *total = 8 + (size_t)*nb + (8 - *nb % 8) % 8;
+    if (*total > n)
+        *total = n; /* the last element's padding may be left out */
+    return 1;
+}
+
+static size_t mat_type_size(uint32_t t)
+{
+    switch (t) {
+    case 1: case 2: case 16: return 1;      /* miINT8, miUINT8, miUTF8 */
+    case 3: case 4: case 17: return 2;      /* miINT16, miUINT16, miUTF16 */
+    case 5: case 6: case 7: case 18: return 4; /* miINT32, miUINT32, miSINGLE, miUTF32 */
+    case 9: case 12: case 13: return 8;     /* miDOUBLE, miINT64, miUINT64 */
+    default: return 0;
+    }
+}
+
+/* The body of a miMATRIX element (n bytes), checked so that what matio sizes
+ * from it (dims, field counts, nzmax) is backed by bytes in the file: element
+ * counts times their stored size must fit, nested matrices recursively. */
+static int mat_matrix_ok(const unsigned char *p, size_t n, int big, int depth)
+{
+    uint32_t type, nb;
+    const unsigned char *d;
+    size_t total, off = 0;
+    if (depth > 8 || !mat_elem(p, n, big, &type, &d, &nb, &total) || type != 6 || nb != 8)
+        return n == 0; /* an empty matrix has no body */
+    uint32_t cls = rd32(d, big) & 0xff, nzmax = rd32(d + 4, big);
+    off += total;
+    if (!mat_elem(p + off, n - off, big, &type, &d, &nb, &total) || type != 5 || nb % 4 || nb < 8)
+        return 0;
+    uint64_t count = 1;
+    for (uint32_t i = 0; i < nb / 4; i++) {
+        uint32_t dim = rd32(d + 4 * i, big);
+        if (dim > (uint32_t)INT32_MAX || (dim && count > (uint64_t)n / dim))
+            return 0;
+        count *= dim;
+    }
+    off += total;
+    if (!mat_elem(p + off, n - off, big, &type, &d, &nb, &total)) /* the name */
+        return 0;
+    off += total;
+    if (cls == 1 || cls == 2) { /* cell or struct: count (times fields) matrices of 8 bytes or more */
+        uint64_t fields = 1;
+        if (cls == 2) {
+            uint32_t flen;
+            if (!mat_elem(p + off, n - off, big, &type, &d, &nb, &total) || nb != 4)
+                return 0;
+            flen = rd32(d, big);
+            off += total;
+            if (!mat_elem(p + off, n - off, big, &type, &d, &nb, &total) || !flen || flen > 64)
+                return 0;
+            fields = nb / flen;
+            off += total;
+        }
+        if (count * fields > (n - off) / 8)
+            return 0;
+        while (off < n) {
+            if (!mat_elem(p + off, n - off, big, &type, &d, &nb, &total) || type != 14 ||
+                !mat_matrix_ok(d, nb, big, depth + 1))
+                return 0;
+            off += total;
+        }
+        return 1;
+    }
+    if (cls == 5) /* sparse: ir and data hold nzmax values */
+        return (uint64_t)nzmax <= (n - off) / 4 + 1;
+    if (cls == 4 || (cls >= 6 && cls <= 15)) { /* char or numeric: the real part holds count values */
+        if (!mat_elem(p + off, n - off, big, &type, &d, &nb, &total))
+            return count == 0;
+        size_t es = mat_type_size(type);
+        return es && (uint64_t)nb / es >= count;
+    }
+    return 0; /* objects, functions, opaque */
 }
 
 /* The top-level data elements of a v5 file, checked before matio allocates
@@ -427,10 +551,21 @@ static zb_status mat_v5_elements(const char *devkit, const unsigned char *b, siz
         uint32_t type = len - off >= 8 ? rd32(b + off, big) : 0, n = len - off >= 8 ? rd32(b + off + 4, big) : 0;
         if ((type != 14 && type != 15) || n > len - off - 8)
             return zb_error(ZB_ERR_FORMAT, "%s: data/meta.mat: no valid variable at byte %zu", devkit, off);
-        if (type == 15 && !inflates_within(b + off + 8, n, ZB_ILSVRC_MAX_DEVKIT_FILE))
-            return zb_error(ZB_ERR_FORMAT,
-                            "%s: data/meta.mat: the compressed variable at byte %zu is corrupt or inflates to over %u MiB",
-                            devkit, off, ZB_ILSVRC_MAX_DEVKIT_FILE >> 20);
+        if (type == 14 && !mat_matrix_ok(b + off + 8, n, big, 0))
+            return zb_error(ZB_ERR_FORMAT, "%s: data/meta.mat: the variable at byte %zu is damaged", devkit, off);
+        if (type == 15) {
+            unsigned char *z = NULL;
+            size_t zn = 0;
+            if (!inflate_capped(b + off + 8, n, ZB_ILSVRC_MAX_DEVKIT_FILE, &z, &zn))
+                return zb_error(ZB_ERR_FORMAT,
+                                "%s: data/meta.mat: the compressed variable at byte %zu is corrupt or inflates to over %u MiB",
+                                devkit, off, ZB_ILSVRC_MAX_DEVKIT_FILE >> 20);
+            int ok = zn >= 8 && rd32(z, big) == 14 && rd32(z + 4, big) <= zn - 8 &&
+                     mat_matrix_ok(z + 8, rd32(z + 4, big), big, 0);
+            free(z);
+            if (!ok)
+                return zb_error(ZB_ERR_FORMAT, "%s: data/meta.mat: the variable at byte %zu is damaged", devkit, off);
+        }
         off += 8 + (size_t)n;
     }
     return ZB_OK;

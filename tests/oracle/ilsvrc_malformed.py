@@ -264,6 +264,14 @@ def meta_cases():
     z = zlib.compress(struct.pack("<II", 14, 64 << 20) + bytes(64 << 20), 9)
     c.append(("zlib-bomb", good[:128] + struct.pack("<II", 15, len(z)) + z))
     c.append(("compressed-trunc", meta_mat(compress=True)[:300]))
+    # the same lies one level down: a field's dims, and dims inside a compressed variable
+    first = 200 + struct.unpack_from("<I", good, 196)[0]  # after the field names' element at 192
+    assert struct.unpack_from("<I", good, first)[0] == 14  # the first field's matrix
+    c.append(("field-dims-huge", put(first + 32, "<ii", 0x10000, 0x10000)))
+    var = bytearray(good[128:])
+    struct.pack_into("<ii", var, 32, 0x7fffffff, 3)
+    z = zlib.compress(bytes(var), 6)
+    c.append(("compressed-dims-huge", good[:128] + struct.pack("<II", 15, len(z)) + z))
     return c
 
 

@@ -6,23 +6,16 @@
  * Build and run with fuzz/run.sh; seeds in fuzz/corpus/cache (fuzz/make_corpus_ilsvrc.py). */
 #include <stddef.h>
 #include <stdint.h>
-#include <stdio.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <unistd.h>
 
 #include "io/download.h"
 #include "io/weights.h"
+#include "memfile.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    static int fd = -1;
-    static char path[64];
-    if (fd < 0) {
-        fd = memfd_create("fuzz.pth", 0);
-        snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
-    }
-    if (fd < 0 || ftruncate(fd, 0) || pwrite(fd, data, size, 0) != (ssize_t)size)
+    const char *path = fuzz_as_file(data, size);
+    if (!path)
         return 0;
     char pin[65];
     if (zb_weights_parse_pin("fuzz.pth.sha256", (const char *)data, size, pin) == ZB_OK)

@@ -5,30 +5,15 @@
  * Build and run with fuzz/run.sh; seeds in fuzz/corpus/devkit (fuzz/make_corpus_ilsvrc.py). */
 #include <stddef.h>
 #include <stdint.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <unistd.h>
 
 #include "data/ilsvrc.h"
-
-static const char *as_file(const uint8_t *data, size_t size)
-{
-    static int fd = -1;
-    static char path[64];
-    if (fd < 0) {
-        fd = memfd_create("fuzz.tar.gz", 0);
-        snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
-    }
-    if (fd < 0 || ftruncate(fd, 0) || pwrite(fd, data, size, 0) != (ssize_t)size)
-        return NULL;
-    return path;
-}
+#include "memfile.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    const char *file = as_file(data, size);
+    const char *file = fuzz_as_file(data, size);
     char *gt = NULL, *meta = NULL;
     size_t gtlen = 0, metalen = 0;
     zb_ilsvrc_synset *s = NULL;

@@ -4,32 +4,15 @@
  * Build and run with fuzz/run.sh; seeds in fuzz/corpus/tar (fuzz/make_corpus_ilsvrc.py). */
 #include <stddef.h>
 #include <stdint.h>
-#include <stdio.h>
 #include <stdlib.h>
-#include <sys/mman.h>
-#include <unistd.h>
 
 #include "data/dataset.h"
 #include "data/ilsvrc.h"
-
-static char path[64];
-
-/* The input as a file, /proc/self/fd/N; NULL if that fails. */
-static const char *as_file(const uint8_t *data, size_t size)
-{
-    static int fd = -1;
-    if (fd < 0) {
-        fd = memfd_create("fuzz.tar", 0);
-        snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
-    }
-    if (fd < 0 || ftruncate(fd, 0) || pwrite(fd, data, size, 0) != (ssize_t)size)
-        return NULL;
-    return path;
-}
+#include "memfile.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    const char *file = as_file(data, size);
+    const char *file = fuzz_as_file(data, size);
     zb_ilsvrc_member *m = NULL;
     int64_t n = 0;
     if (!file || zb_ilsvrc_list_tar(file, 64, &m, &n) != ZB_OK || n == 0) {

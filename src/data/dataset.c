@@ -532,11 +532,18 @@ static int mat_matrix_ok(const unsigned char *p, size_t n, int big, int depth)
     }
     if (cls == 5) /* sparse: ir and data hold nzmax values */
         return (uint64_t)nzmax <= (n - off) / 4 + 1;
-    if (cls == 4 || (cls >= 6 && cls <= 15)) { /* char or numeric: the real part holds count values */
-        if (!mat_elem(p + off, n - off, big, &type, &d, &nb, &total))
+    if (cls == 4 || (cls >= 6 && cls <= 15)) { /* char or numeric: real and imaginary parts hold count values */
+        if (off == n)
             return count == 0;
-        size_t es = mat_type_size(type);
-        return es && (uint64_t)nb / es >= count;
+        for (int part = 0; off < n; part++) {
+            if (part == 2 || !mat_elem(p + off, n - off, big, &type, &d, &nb, &total))
+                return 0;
+            size_t es = mat_type_size(type);
+            if (!es || (uint64_t)nb / es < count)
+                return 0;
+            off += total;
+        }
+        return 1;
     }
     return 0; /* objects, functions, opaque */
 }

@@ -530,8 +530,16 @@ static int mat_matrix_ok(const unsigned char *p, size_t n, int big, int depth)
         }
         return 1;
     }
-    if (cls == 5) /* sparse: ir and data hold nzmax values */
-        return (uint64_t)nzmax <= (n - off) / 4 + 1;
+    if (cls == 5) { /* sparse: ir, jc, real and imaginary data, each within the matrix */
+        if ((uint64_t)nzmax > (n - off) / 4 + 1)
+            return 0;
+        for (int part = 0; off < n; part++) {
+            if (part == 4 || !mat_elem(p + off, n - off, big, &type, &d, &nb, &total) || !mat_type_size(type))
+                return 0;
+            off += total;
+        }
+        return 1;
+    }
     if (cls == 4 || (cls >= 6 && cls <= 15)) { /* char or numeric: real and imaginary parts hold count values */
         if (off == n)
             return count == 0;

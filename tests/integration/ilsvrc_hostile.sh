@@ -58,9 +58,9 @@ for f in tar devkit meta gt pin; do
     [ "${per[$f]:-0}" -ge 30 ] || die "only ${per[$f]:-0} $f cases"
 done
 
-# valgrind: every 12th case (all with ZB_FULL=1), the bombs and the controls
+# valgrind: every 24th case (all with ZB_FULL=1), the bombs and the controls
 if command -v valgrind >/dev/null && ! grep -q __asan_init "$ZB"; then
-    step=12
+    step=24
     [ "${ZB_FULL:-0}" = 1 ] && step=1
     k=0 v=0
     while IFS=$'\t' read -r fmt name tar dk file; do

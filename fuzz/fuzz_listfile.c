@@ -1,18 +1,14 @@
-/* libFuzzer harness: the two dataset list-file readers ("path label" lines):
- * zb_listfile_parse (zoobench table --labels LIST.txt) from memory, and the
- * list branch of zb_dataset_open (zoobench predict LIST.txt) through a
- * temporary file, since it only reads files.
+/* libFuzzer harness: the dataset list-file reader ("path label" lines) that
+ * `zoobench table --labels LIST.txt` and `zoobench predict LIST.txt` share:
+ * zb_listfile_parse from memory, and zb_dataset_open on the same bytes as a
+ * file (its list branch: paths, digest, stream order).
  * Build and run with fuzz/run.sh listfile; seeds in fuzz/corpus/listfile (fuzz/make_corpus_listfile.py). */
 #include <stddef.h>
 #include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <unistd.h>
 
 #include "data/dataset.h"
 #include "io/listfile.h"
-
-static char path[64];
+#include "memfile.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -23,20 +19,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         (void)sink;
     }
     zb_listfile_free(l);
-
-    if (!path[0]) {
-        snprintf(path, sizeof path, "/tmp/zb_fuzz_list_%ld.txt", (long)getpid());
-    }
-    FILE *f = fopen(path, "wb");
-    if (!f)
-        abort();
-    if (size && fwrite(data, 1, size, f) != size)
-        abort();
-    fclose(f);
+    const char *path = fuzz_as_file(data, size);
+    if (!path)
+        return 0;
     zb_dataset *d = NULL;
     zb_dataset_opts o = {.root = size & 2 ? "/nonexistent/root" : NULL};
     (void)zb_dataset_open(path, &o, &d);
     zb_dataset_free(d);
-    unlink(path);
     return 0;
 }

@@ -70,13 +70,13 @@ for f in "$C"/list/must/*.txt; do
     n=$((n + 1))
 done
 count $n list
-# Label arrays: --labels, -i, -j and -l, named by their prefix.
+# Label arrays: --labels, -i, -j and -l (as custom labels: with -j), named by their prefix.
 for f in "$C"/labels/must/*.npy; do
     case $(basename "$f") in
     labels__*) one "$f" "$ZB" table --results "$R" --labels "$f" ;;
     i__*) one "$f" "$ZB" table --results "$R" --labels "$C/labels10.npy" -i "$f" ;;
     j__*) one "$f" "$ZB" table --results "$R" --labels "$C/labels10.npy" -j "$f" ;;
-    l__*) one "$f" "$ZB" table --results "$R" --labels "$C/labels10.npy" -l "$f" ;;
+    l__*) one "$f" "$ZB" table --results "$R" --labels "$C/labels10.npy" -j "$C/keep10.npy" -l "$f" ;;
     *) die "no flag for $f" ;;
     esac
     n=$((n + 1))

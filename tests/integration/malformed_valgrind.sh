@@ -36,6 +36,7 @@ done
 for f in $(sample "$C"/labels/must/*.npy); do
     case $(basename "$f") in
     labels__*) vg 1 "$ZB" table --results "$C/results" --labels "$f" ;;
+    l__*) vg 1 "$ZB" table --results "$C/results" --labels "$C/labels10.npy" -j "$C/keep10.npy" -l "$f" ;;
     *) vg 1 "$ZB" table --results "$C/results" --labels "$C/labels10.npy" "-$(basename "$f" | cut -c1)" "$f" ;;
     esac
     n=$((n + 1))

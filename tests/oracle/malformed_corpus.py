@@ -16,7 +16,7 @@ Writes, with fixed seeds:
   OUTDIR/good.png       a valid image for the commands that need one
   OUTDIR/list/must/*.txt          list files `zoobench table --labels` refuses
   OUTDIR/labels/must/<flag>__*.npy  label arrays refused by table --labels/-i/-j/-l
-  OUTDIR/results/ + OUTDIR/labels10.npy  a valid 10-image result set
+  OUTDIR/results/ + OUTDIR/labels10.npy  a valid 10-image result set (+ keep10.npy: -j all)
   OUTDIR/json/must/*/model.json   TF.js model.json files `zoobench classify -w` refuses
   OUTDIR/json/may/*/model.json    random damage: loads or one error
 Prints "<format> <must> <may>" per format."""
@@ -306,6 +306,7 @@ def list_cases():
     np.save(os.path.join(res, "m_pytorch_imagenet_top5preds.npy"), rng.integers(0, 4, (10, 5)))
     np.save(os.path.join(res, "m_pytorch_imagenet_top5probs.npy"), rng.random((10, 5)).astype(np.float32))
     np.save(os.path.join(OUT, "labels10.npy"), rng.integers(0, 4, 10))
+    np.save(os.path.join(OUT, "keep10.npy"), np.arange(10))  # -j with -l: custom labels for 10 kept images
     write(os.path.join(OUT, "list10.txt"), good)
     arrays = {
         "labels__2d": np.zeros((10, 1), np.int64),

@@ -5,6 +5,7 @@ interpreter covers), its bare model_config (as a full-model .h5 stores it),
 and small documents with escapes, numbers and nesting."""
 import json
 import os
+import pathlib
 import subprocess
 import sys
 import tempfile
@@ -28,5 +29,4 @@ small = {
     "nested.json": '{"a": [[[[{"b": {}}]]]], "c": []}',
 }
 for name, text in small.items():
-    with open(os.path.join(out, name), "w") as f:
-        f.write(text)
+    pathlib.Path(out, name).write_text(text)

@@ -1,6 +1,7 @@
 #!/usr/bin/python3
 """Writes the small seed corpus of fuzz_listfile to fuzz/corpus/listfile."""
 import os
+import pathlib
 import sys
 
 out = sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.path.dirname(__file__), "corpus", "listfile")
@@ -14,5 +15,4 @@ seeds = {
     "no_newline.txt": "a.jpg 2147483647",
 }
 for name, text in seeds.items():
-    with open(os.path.join(out, name), "w") as f:
-        f.write(text)
+    pathlib.Path(out, name).write_text(text)

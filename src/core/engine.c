@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "core/graph_internal.h"
 #include "core/status.h"
@@ -258,6 +259,13 @@ static void run_rows(const zb_graph *g, const zb_kdesc *d, const float *const *x
     zb_parallel_for(g->pool, (rows + j.per - 1) / j.per, rows_tile, &j);
 }
 
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
 zb_status zb_graph_run(zb_graph *g, const float *x, int n, float *y)
 {
     if (!g->prepared)
@@ -295,14 +303,19 @@ zb_status zb_graph_run(zb_graph *g, const float *x, int n, float *y)
     if (!xs)
         return zb_error(ZB_ERR_NOMEM, "%s: out of memory", g->model);
 #define BUF(node) (zb_storage(node)->op == ZB_OP_INPUT ? x : g->arena + zb_storage(node)->offset * (size_t)n)
+    const int prof = g->profile && g->prof_s;
     for (int i = 0; i < g->n_nodes; i++) {
         zb_node *nd = g->nodes[i];
         if (nd->op == ZB_OP_INPUT || nd->alias)
             continue;
         for (int k = 0; k < nd->n_in; k++)
             xs[k] = BUF(nd->in[k]);
+        const double t0 = prof ? now_s() : 0;
         run_rows(g, &nd->k, xs, g->arena + nd->offset * (size_t)n, (int64_t)n * nd->k.oh);
+        if (prof)
+            g->prof_s[i] += now_s() - t0;
     }
+    g->prof_runs += prof;
     zb_node *out = zb_graph_output(g);
     memcpy(y, BUF(out), (size_t)n * out->h * out->w * out->c * sizeof *y);
 #undef BUF

@@ -45,6 +45,7 @@ void zb_graph_free(zb_graph *g)
     free(g->ignore_prefix);
     free(g->ignore_suffix);
     free(g->arena);
+    free(g->prof_s);
     zb_threadpool_free(g->pool);
     free(g);
 }

@@ -26,6 +26,11 @@ struct zb_graph {
     zb_threadpool *pool;        /* owned; nthreads threads, made at the first run */
     float *arena;               /* owned; arena_cap floats */
     size_t arena_cap;
+
+    /* profile (zb_graph_set_profile) */
+    int profile;
+    double *prof_s;             /* owned; seconds per node, summed over runs */
+    int64_t prof_runs;
 };
 
 /* Places every computed node's output in one arena by liveness (plan.c):

@@ -176,6 +176,26 @@ static void fuse(zb_graph *g, zb_node **consumer)
     }
 }
 
+/* A zero-pad read only by a convolution becomes that convolution's padding
+ * (keras' ZeroPadding2D before a 'valid' conv: mobilenet, resnet50).  Exact:
+ * the conv kernels skip padding taps or multiply zeros, and a tap of value
+ * 0 changes no sum (a sum from +0.0f is never -0.0f, and weights are
+ * finite).  Runs before the ops' prepare, which packs for the geometry. */
+static void fold_zeropad(zb_graph *g, zb_node **consumer)
+{
+    for (int i = 0; i < g->n_nodes; i++) {
+        zb_node *pad = g->nodes[i], *cv = consumer[pad->id];
+        if (pad->op != ZB_OP_ZEROPAD || pad->n_uses != 1 || !cv || cv->op != ZB_OP_CONV2D)
+            continue;
+        cv->in[0] = pad->in[0];
+        cv->p.conv.pt += pad->p.pad.t, cv->p.conv.pb += pad->p.pad.b;
+        cv->p.conv.pl += pad->p.pad.l, cv->p.conv.pr += pad->p.pad.r;
+        pad->n_in = 0;          /* dead: computes nothing, reads nothing */
+        pad->fused = 1;
+        pad->alias = cv->in[0];
+    }
+}
+
 zb_status zb_graph_prepare(zb_graph *g, const zb_wmap *w, const zb_prepare_opts *opts)
 {
     if (zb_graph_status(g) != ZB_OK)
@@ -187,6 +207,13 @@ zb_status zb_graph_prepare(zb_graph *g, const zb_wmap *w, const zb_prepare_opts 
     zb_status st = bind_weights(g, w);
     if (st != ZB_OK)
         return st;
+    zb_node **consumer = calloc((size_t)g->n_nodes + 1, sizeof *consumer);
+    if (!consumer)
+        return zb_error(ZB_ERR_NOMEM, "%s: out of memory", g->model);
+    if (!(opts && opts->no_fuse)) {
+        count_uses(g, consumer);
+        fold_zeropad(g, consumer);
+    }
     for (int i = 0; i < g->n_nodes && st == ZB_OK; i++) {
         zb_node *x = g->nodes[i];
         if (zb_op_defs[x->op].prepare)
@@ -197,11 +224,10 @@ zb_status zb_graph_prepare(zb_graph *g, const zb_wmap *w, const zb_prepare_opts 
     for (int i = 0; i < g->n_nodes; i++)
         for (int j = 0; j < g->nodes[i]->n_wt; j++)
             g->nodes[i]->wt[j].data = NULL;
-    if (st != ZB_OK)
+    if (st != ZB_OK) {
+        free(consumer);
         return st;
-    zb_node **consumer = calloc((size_t)g->n_nodes + 1, sizeof *consumer);
-    if (!consumer)
-        return zb_error(ZB_ERR_NOMEM, "%s: out of memory", g->model);
+    }
     count_uses(g, consumer);
     if (!(opts && opts->no_fuse))
         fuse(g, consumer);

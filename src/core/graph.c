@@ -31,6 +31,7 @@ void zb_graph_free(zb_graph *g)
         free(x->k.scale);
         free(x->k.shift);
         free((void *)x->k.in_c);
+        free(x->cat_copy);
         if (x->op == ZB_OP_AFFINE) {
             free(x->p.affine.scale);
             free(x->p.affine.shift);

@@ -33,6 +33,12 @@ struct zb_graph {
     int64_t prof_runs;
 };
 
+/* Concat in place (plan.c): sets root, choff, ld, scatter of the nodes
+ * stored in a concat's block, cat_copy/cat_run of the concats, and the
+ * kernels' ldx/ldy.  in_place 0: every concat copies all its inputs.
+ * After fusion, before the kernels' finish. */
+zb_status zb_place_concats(zb_graph *g, int in_place);
+
 /* Places every computed node's output in one arena by liveness (plan.c):
  * sets node->offset (floats per image) and g->arena_per_image. */
 zb_status zb_plan_memory(zb_graph *g);

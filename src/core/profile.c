@@ -97,8 +97,8 @@ zb_status zb_graph_profile_write(const zb_graph *g, FILE *f, int max_nodes)
     int n_kinds = 0, n_timed = 0;
     for (int i = 0; i < n; i++) {
         const zb_node *x = g->nodes[i];
-        if (x->op == ZB_OP_INPUT || x->alias)
-            continue;
+        if (x->op == ZB_OP_INPUT || x->alias || (x->op == ZB_OP_CONCAT && !x->cat_run))
+            continue;   /* not run */
         char kind[48];
         kind_of(x, kind, sizeof kind);
         int j = 0;

@@ -24,7 +24,7 @@
 
 #include "core/status.h"
 
-enum { SPIN_US_DEFAULT = 50 };  /* spin this long for the next job / the last tile, then sleep */
+enum { SPIN_US_DEFAULT = 20 };  /* spin this long for the next job / the last tile, then sleep */
 
 struct zb_threadpool {
     int n;                  /* threads including the caller */

@@ -245,6 +245,7 @@ zb_status zb_graph_prepare(zb_graph *g, const zb_wmap *w, const zb_prepare_opts 
     }
     if (st != ZB_OK)
         return st;
+    g->plain = opts && opts->no_fuse;
     st = zb_plan_memory(g);
     if (st == ZB_OK)
         g->prepared = 1;

@@ -15,8 +15,8 @@
 #include "core/wmap.h"
 
 typedef struct zb_prepare_opts {
-    int no_fuse;        /* keep batchnorm, relu and zero-pad as separate ops and copy every
-                           concat input (for tests) */
+    int no_fuse;        /* keep batchnorm, relu and zero-pad as separate ops, copy every
+                           concat input, write no op in place (for tests) */
 } zb_prepare_opts;
 
 /* Binds every declared weight by checkpoint key (after the model's key

@@ -19,6 +19,7 @@ struct zb_graph {
 
     /* prepare */
     int prepared;
+    int plain;                  /* prepared with no_fuse: no fusion, folding, placement or reuse in place */
     size_t arena_per_image;     /* floats of activation memory per image */
 
     /* run */

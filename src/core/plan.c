@@ -184,6 +184,26 @@ static size_t place(block *live, int *n_live, size_t size, int last_use)
 
 static size_t floats_of(const zb_node *x) { return ((size_t)x->h * x->w * x->c + 15) & ~(size_t)15; }
 
+/* An element-wise node (add, affine, batchnorm, relu: each output element
+ * is computed from the same element of its inputs, read before it is
+ * written) may write over an input that nobody reads afterwards: resnet's
+ * residual add writes into its conv's output.  Returns that input's block
+ * owner, or NULL. */
+static zb_node *reusable_input(const zb_graph *g, zb_node *x, int i)
+{
+    const int elementwise = x->op == ZB_OP_ADD || x->op == ZB_OP_BATCHNORM || x->op == ZB_OP_AFFINE ||
+                            x->op == ZB_OP_RELU || x->op == ZB_OP_RELU6;
+    if (g->plain || !elementwise || x->alias || x->root || x->k.ldx || x->k.ldy || x == zb_graph_output(g))
+        return NULL;
+    for (int k = 0; k < x->n_in; k++) {
+        zb_node *s = zb_storage(x->in[k]);
+        if (s->op != ZB_OP_INPUT && !s->root && !s->scatter && s->last_use == i && floats_of(s) == floats_of(x) &&
+            s->h == x->h && s->w == x->w && s->c == x->c)
+            return s;
+    }
+    return NULL;
+}
+
 zb_status zb_plan_memory(zb_graph *g)
 {
     const int n = g->n_nodes;
@@ -213,7 +233,14 @@ zb_status zb_plan_memory(zb_graph *g)
             if (live[j].last_use >= i)
                 live[keep++] = live[j];
         n_live = keep;
-        zb_node *r = x->root ? x->root : (own_block(x) ? x : NULL);
+        zb_node *r = x->root ? x->root : (own_block(x) ? x : NULL), *in;
+        if (r == x && (in = reusable_input(g, x, i))) {   /* in place: take over the input's block */
+            x->offset = in->offset;
+            for (int j = 0; j < n_live; j++)
+                if (live[j].off == in->offset)
+                    live[j].last_use = x->last_use < i ? i : x->last_use;
+            continue;
+        }
         if (r && r->first_def == i) {   /* the first write into a (root's) block */
             r->offset = place(live, &n_live, floats_of(r), r->last_use < i ? i : r->last_use);
             if (r->offset + floats_of(r) > peak)

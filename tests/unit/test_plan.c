@@ -2,7 +2,8 @@
  * with nested concats, a concat that is a strided view read by a batchnorm
  * (densenet), batchnorms writing into a concat, a concat read by a conv
  * (must stay contiguous), the graph input and a pooling (no strided writes)
- * as concat inputs, a duplicated input, and a zero-pad folded into a conv.
+ * as concat inputs, a duplicated input, a zero-pad folded into a conv, and
+ * an add and a batchnorm written over their inputs (in place).
  * The oracle is the same graph prepared with no_fuse, which copies every
  * concat input as the engine always did, and the parts computed as graph
  * outputs of their own; the results must be bitwise equal. */
@@ -58,9 +59,11 @@ static zb_graph *build(const char *which, zb_node **part)
     zb_node *bn4 = bn(g, "bn4", cat4);
     zb_node *inner = zb_concat(g, 2, (zb_node *[]){conv(g, "f", in, 2, 1, 0), conv(g, "h", in, 3, 3, 1)});
     zb_node *outer = zb_concat(g, 2, (zb_node *[]){inner, conv(g, "k", in, 1, 1, 0)});    /* nested */
-    zb_node *out = zb_concat(g, 7, (zb_node *[]){bn2, bn3, d, q, bn5, bn4, outer});
-    const char *names[] = {"bn2", "bn3", "e", "q", "bn5", "bn4", "outer"};
-    zb_node *nodes[] = {bn2, bn3, e, q, bn5, bn4, outer};
+    zb_node *sum = zb_add(g, conv(g, "s1", in, 3, 3, 1), conv(g, "s2", in, 3, 1, 0));   /* in place */
+    zb_node *z = conv(g, "z", zb_relu(g, bn(g, "bnz", sum)), 2, 1, 0);
+    zb_node *out = zb_concat(g, 8, (zb_node *[]){bn2, bn3, d, q, bn5, bn4, outer, z});
+    const char *names[] = {"bn2", "bn3", "e", "q", "bn5", "bn4", "outer", "z"};
+    zb_node *nodes[] = {bn2, bn3, e, q, bn5, bn4, outer, z};
     *part = NULL;
     for (size_t i = 0; which && i < sizeof names / sizeof names[0]; i++)
         if (!strcmp(which, names[i]))
@@ -98,7 +101,7 @@ static void test_concat_in_place(void)
     const zb_prepare_opts plain = {.no_fuse = 1};
     int c, c2;
     float *want = run(NULL, &plain, N, 1, x, &c);
-    CHECK_EQ_INT(c, (4 + 5 + 3 + 3) + (4 + 5) + 3 + 3 + 2 + (4 + 5) + (4 + 5 + 3) + (2 + 3 + 1));
+    CHECK_EQ_INT(c, (4 + 5 + 3 + 3) + (4 + 5) + 3 + 3 + 2 + (4 + 5) + (4 + 5 + 3) + (2 + 3 + 1) + 2);
     const int threads[] = {1, 2, 3};
     for (int t = 0; t < 3; t++) {
         float *got = run(NULL, NULL, N, threads[t], x, &c2);
@@ -111,9 +114,9 @@ static void test_concat_in_place(void)
         free(got);
     }
     /* the slices of the output are the parts computed on their own */
-    const char *parts[] = {"bn2", "bn3", "e", "e", "q", "bn5", "bn4", "outer"};
+    const char *parts[] = {"bn2", "bn3", "e", "e", "q", "bn5", "bn4", "outer", "z"};
     int off = 0, mismatches = 0;
-    for (int k = 0; k < 8; k++) {
+    for (int k = 0; k < 9; k++) {
         int pc;
         float *p = run(parts[k], NULL, N, 2, x, &pc);
         for (int px = 0; px < N * H * W; px++)

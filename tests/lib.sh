@@ -13,3 +13,7 @@ expect_error() {
     [ "$(printf '%s\n' "$err" | wc -l)" -eq 1 ] || die "expected one line, got: $err"
     [[ $err == error:* ]] || die "expected 'error:' line, got: $err"
 }
+# Address-space cap for runs on hostile input (256 MB, `ulimit -v $ZB_VMEM`);
+# none for a sanitizer build, whose shadow memory reserves terabytes of it.
+ZB_VMEM=262144
+if grep -q __asan_init "${ZB:-/nonexistent}" 2>/dev/null; then ZB_VMEM=unlimited; ZB_ASAN=1; else ZB_ASAN=0; fi

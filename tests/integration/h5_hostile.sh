@@ -11,7 +11,7 @@ mkdir -p "$T/a" "$T/b"
 $PY tests/oracle/h5_mutate.py "$T/seed.h5" "$T/a" || die "mutating"
 $PY tests/oracle/h5_mutate.py "$T/seed2.h5" "$T/b" || die "mutating"
 # 256 MB of address space, except for sanitizer builds (their shadow memory needs more)
-vlimit=262144; case ${ZB_BUILD:-build} in *asan*|*fuzz*) vlimit=unlimited;; esac
+vlimit=$ZB_VMEM
 n=0 errors=0 loaded=0
 for f in "$T"/a/*.h5 "$T"/b/*.h5; do
     n=$((n + 1))

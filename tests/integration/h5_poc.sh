@@ -7,7 +7,7 @@
 source tests/lib.sh
 need_shared data/hdf5-poc
 # 256 MB of address space, except for sanitizer builds (their shadow memory needs more)
-vlimit=262144; case ${ZB_BUILD:-build} in *asan*|*fuzz*) vlimit=unlimited;; esac
+vlimit=$ZB_VMEM
 n=0 errors=0 loaded=0 agreed=0
 for f in "$ZB_SHARED"/data/hdf5-poc/*; do
     case $(basename "$f") in COPYING|*.c) continue;; esac

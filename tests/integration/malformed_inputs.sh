@@ -9,8 +9,7 @@ source "$(dirname "$0")/../lib.sh"
 C=$T/c
 "$PY" tests/oracle/malformed_corpus.py "$C" >"$T/counts" || die "corpus generation failed"
 # 256 MiB of address space, except under AddressSanitizer (it reserves terabytes)
-vmem=262144
-grep -q __asan_init "$ZB" && vmem=unlimited
+vmem=$ZB_VMEM
 
 # one FILE CMD...: CMD must fail on FILE with one "error: FILE: " line, exit 1, in 2 s.
 one() {

@@ -59,8 +59,7 @@ declare -A why=(
     [dataparallel_noflag]="--unwrap"
 )
 # 256 MiB of address space, except under AddressSanitizer (it reserves terabytes)
-vmem=262144
-grep -q __asan_init "$ZB" && vmem=unlimited
+vmem=$ZB_VMEM
 run_bad() { # FILE: exactly one "error: FILE: ..." line, exit 1, within 2 s
     local f=$1 err rc
     err=$(ulimit -v $vmem; timeout 2 "$ZB" inspect "$f" 2>&1 >/dev/null); rc=$?

@@ -86,10 +86,19 @@ int zb_wino_tile(const zb_conv_geom *g)
     const int mode = env_mode();
     if (mode != 1)
         return mode;
-    /* measured per shape: bench/winograd.sh, docs/kernels.md "Winograd" */
+    /* Measured per shape (bench/winograd.sh, docs/kernels.md "Winograd"):
+     * F(4x4) wins from about 28x28 outputs, F(2x2) at 14x14; below that U
+     * (16 ic oc floats) must stay small enough to stream, since a small
+     * image has few tiles to reuse it; too few input channels make a poor
+     * GEMM (the direct im2col sums 9 ic). */
     if (g->ic < 16 || g->oc < 16)
         return 0;
-    return g->oh * g->ow >= 28 * 28 ? 4 : g->oh * g->ow >= 14 * 14 ? 2 : 0;
+    const int px = g->oh * g->ow;
+    if (px >= 28 * 28)
+        return 4;
+    if (px >= 14 * 14 || (int64_t)g->ic * g->oc < 512 * 512)
+        return 2;
+    return 0;
 }
 
 /* ---- prepare ---------------------------------------------------------------- */
@@ -103,7 +112,7 @@ static const double G4[6][3] = {{1.0 / 4, 0, 0},
                                 {1.0 / 24, -1.0 / 12, 1.0 / 6},
                                 {0, 0, 1}};
 
-enum { TB_MAX = 72, NC_MAX = 128 };
+enum { TB_MAX = 72, NC_MAX = 64 };
 
 static void free_epi(zb_wino *w)
 {
@@ -223,15 +232,15 @@ static void scratch_at(const zb_wino *w, int tb, float *base, scratch *s)
     memset(s->zero, 0, (size_t)w->g.ic * sizeof *s->zero);
 }
 
-/* Tiles [k0, k1) of image img (tile k = (k / tw, k % tw)), channel block ch.
- * Output rows outside [ra, rb) of the image are not stored; y is the batch's
- * output, or with `tiled` each tile goes through s->ytile first. */
+/* Tiles [k0, k1) of image img (tile k = (k / tw, k % tw)), output channel
+ * blocks [ch0, ch1): V once, then per block the GEMMs and output transforms.
+ * Output rows outside [ra, rb) of the image are not stored (a tile cut by
+ * the range goes through s->ytile). */
 static void run_item(const zb_wino *w, const scratch *s, int tb, const float *x, float *y, int img, int k0, int k1,
-                     int ch, int ra, int rb)
+                     int ch0, int ch1, int ra, int rb)
 {
     const zb_conv_geom *g = &w->g;
     const int m = w->m, t = w->t, tt = t * t, ic = g->ic, nt = k1 - k0;
-    const int c0 = ch * w->nc, ncw = g->oc - c0 < w->nc ? g->oc - c0 : w->nc;
     const float *xi = x + (size_t)img * g->ih * g->iw * ic;
     const float *d[36];
     for (int k = k0; k < k1; k++) {
@@ -245,27 +254,29 @@ static void run_item(const zb_wino *w, const scratch *s, int tb, const float *x,
             }
         wino_in(m, d, ic, s->v + (size_t)(k - k0) * ic, (ptrdiff_t)tb * ic);
     }
-    for (int x2 = 0; x2 < tt; x2++)
-        zb_gemm_rows(&w->u[ch * tt + x2], 0, nt, s->v + (size_t)x2 * tb * ic, ic, s->mb + (size_t)x2 * tb * ncw,
-                     ncw);
-    const zb_epi e = {w->bias ? w->bias + c0 : NULL, w->scale ? w->scale + c0 : NULL,
-                      w->shift ? w->shift + c0 : NULL, w->act};
-    for (int k = k0; k < k1; k++) {
-        const int oy0 = k / w->tw * m, ox0 = k % w->tw * m;
-        const int nh = g->oh - oy0 < m ? g->oh - oy0 : m, nw = g->ow - ox0 < m ? g->ow - ox0 : m;
-        const float *mk = s->mb + (size_t)(k - k0) * ncw;
-        float *yk = y + (((size_t)img * g->oh + oy0) * g->ow + ox0) * g->oc + c0;
-        if (oy0 >= ra && oy0 + nh <= rb) {
-            wino_out(m, mk, (ptrdiff_t)tb * ncw, ncw, &e, yk, (ptrdiff_t)g->ow * g->oc, g->oc, nh, nw);
-            continue;
+    for (int ch = ch0; ch < ch1; ch++) {
+        const int c0 = ch * w->nc, ncw = g->oc - c0 < w->nc ? g->oc - c0 : w->nc;
+        for (int x2 = 0; x2 < tt; x2++)
+            zb_gemm_rows(&w->u[ch * tt + x2], 0, nt, s->v + (size_t)x2 * tb * ic, ic,
+                         s->mb + (size_t)x2 * tb * ncw, ncw);
+        const zb_epi e = {w->bias ? w->bias + c0 : NULL, w->scale ? w->scale + c0 : NULL,
+                          w->shift ? w->shift + c0 : NULL, w->act};
+        for (int k = k0; k < k1; k++) {
+            const int oy0 = k / w->tw * m, ox0 = k % w->tw * m;
+            const int nh = g->oh - oy0 < m ? g->oh - oy0 : m, nw = g->ow - ox0 < m ? g->ow - ox0 : m;
+            const float *mk = s->mb + (size_t)(k - k0) * ncw;
+            float *yk = y + (((size_t)img * g->oh + oy0) * g->ow + ox0) * g->oc + c0;
+            if (oy0 >= ra && oy0 + nh <= rb) {
+                wino_out(m, mk, (ptrdiff_t)tb * ncw, ncw, &e, yk, (ptrdiff_t)g->ow * g->oc, g->oc, nh, nw);
+                continue;
+            }
+            wino_out(m, mk, (ptrdiff_t)tb * ncw, ncw, &e, s->ytile, (ptrdiff_t)m * ncw, ncw, nh, nw);
+            for (int i = 0; i < nh; i++)
+                if (oy0 + i >= ra && oy0 + i < rb)
+                    for (int j = 0; j < nw; j++)
+                        memcpy(yk + ((size_t)i * g->ow + j) * g->oc, s->ytile + ((size_t)i * m + j) * ncw,
+                               (size_t)ncw * sizeof *y);
         }
-        /* a tile cut by the row range: whole tile to scratch, copy the rows */
-        wino_out(m, mk, (ptrdiff_t)tb * ncw, ncw, &e, s->ytile, (ptrdiff_t)m * ncw, ncw, nh, nw);
-        for (int i = 0; i < nh; i++)
-            if (oy0 + i >= ra && oy0 + i < rb)
-                for (int j = 0; j < nw; j++)
-                    memcpy(yk + ((size_t)i * g->ow + j) * g->oc, s->ytile + ((size_t)i * m + j) * ncw,
-                           (size_t)ncw * sizeof *y);
     }
 }
 
@@ -273,7 +284,7 @@ typedef struct job {
     const zb_wino *w;
     const float *x;
     float *y;
-    int n, tb, nb;         /* images, tiles per block, blocks per image */
+    int n, tb, nb, ng;     /* images, tiles per block, blocks per image, channel groups */
     float *scratch;        /* per worker */
     size_t per;            /* floats per worker */
     _Atomic int64_t next;  /* next item */
@@ -286,17 +297,15 @@ static void worker(void *ctx, int64_t wid)
     scratch s;
     scratch_at(w, jb->tb, jb->scratch + (size_t)wid * jb->per, &s);
     const int ntile = w->th * w->tw;
-    const int64_t items = (int64_t)w->nchunk * jb->n * jb->nb;
+    const int64_t items = (int64_t)jb->n * jb->nb * jb->ng;
     for (;;) {
         const int64_t it = atomic_fetch_add(&jb->next, 1);
         if (it >= items)
             break;
-        /* channel block outermost: consecutive items share U[chunk] */
-        const int ch = (int)(it / ((int64_t)jb->n * jb->nb));
-        const int64_t r = it % ((int64_t)jb->n * jb->nb);
-        const int img = (int)(r / jb->nb), b = (int)(r % jb->nb);
+        const int grp = (int)(it % jb->ng), b = (int)(it / jb->ng % jb->nb), img = (int)(it / jb->ng / jb->nb);
         const int k0 = b * jb->tb, k1 = k0 + jb->tb < ntile ? k0 + jb->tb : ntile;
-        run_item(w, &s, jb->tb, jb->x, jb->y, img, k0, k1, ch, 0, w->g.oh);
+        run_item(w, &s, jb->tb, jb->x, jb->y, img, k0, k1, grp * w->nchunk / jb->ng,
+                 (grp + 1) * w->nchunk / jb->ng, 0, w->g.oh);
     }
 }
 
@@ -306,19 +315,24 @@ void zb_wino_run(const zb_wino *w, zb_threadpool *tp, const float *x, float *y, 
         return;
     const int nthr = zb_threadpool_size(tp);
     const int ntile = w->th * w->tw;
-    /* blocks of at most TB_MAX tiles (a multiple of the GEMM's 6 rows); more,
-     * smaller blocks when there would be too few items for the threads */
-    int nb = (ntile + TB_MAX - 1) / TB_MAX;
-    const int64_t want = 4 * (int64_t)nthr;
-    if ((int64_t)n * nb * w->nchunk < want) {
-        const int64_t per_img = (want + (int64_t)n * w->nchunk - 1) / ((int64_t)n * w->nchunk);
+    /* Items: blocks of at most TB_MAX tiles (a multiple of the GEMM's 6
+     * rows) x groups of output channel blocks.  With few tiles, first split
+     * the channels (each thread streams its own part of U), then the tiles
+     * (each block streams all of U again). */
+    int nb = (ntile + TB_MAX - 1) / TB_MAX, ng = 1;
+    if ((int64_t)n * nb < 4 * nthr) {
+        const int64_t g = (4 * nthr + (int64_t)n * nb - 1) / ((int64_t)n * nb);
+        ng = g < w->nchunk ? (int)g : w->nchunk;
+    }
+    if ((int64_t)n * nb * ng < 2 * nthr) {
+        const int64_t per_img = (2 * nthr + (int64_t)n * ng - 1) / ((int64_t)n * ng);
         const int max_nb = (ntile + 5) / 6;
         nb = per_img < max_nb ? (int)per_img : max_nb;
     }
     int tb = (ntile + nb - 1) / nb;
     tb = (tb + 5) / 6 * 6;
     nb = (ntile + tb - 1) / tb;
-    job jb = {.w = w, .x = x, .y = y, .n = n, .tb = tb, .nb = nb};
+    job jb = {.w = w, .x = x, .y = y, .n = n, .tb = tb, .nb = nb, .ng = ng};
     jb.per = (scratch_floats(w, tb) + 15) & ~(size_t)15;
     atomic_init(&jb.next, 0);
     jb.scratch = aligned_alloc(64, jb.per * nthr * sizeof(float));
@@ -343,11 +357,10 @@ void zb_wino_rows(const zb_wino *w, const float *x, float *y, int64_t r0, int64_
         const int img = (int)(r / oh), ra = (int)(r % oh);
         const int rb = r1 - (int64_t)img * oh < oh ? (int)(r1 - (int64_t)img * oh) : oh;
         for (int ty = ra / m; ty * m < rb; ty++)
-            for (int ch = 0; ch < w->nchunk; ch++)
-                for (int k0 = ty * w->tw; k0 < (ty + 1) * w->tw; k0 += tb) {
-                    const int k1 = k0 + tb < (ty + 1) * w->tw ? k0 + tb : (ty + 1) * w->tw;
-                    run_item(w, &s, tb, x, y, img, k0, k1, ch, ra, rb);
-                }
+            for (int k0 = ty * w->tw; k0 < (ty + 1) * w->tw; k0 += tb) {
+                const int k1 = k0 + tb < (ty + 1) * w->tw ? k0 + tb : (ty + 1) * w->tw;
+                run_item(w, &s, tb, x, y, img, k0, k1, 0, w->nchunk, ra, rb);
+            }
         r = (int64_t)img * oh + rb;
     }
     free(buf);

@@ -112,7 +112,7 @@ static const double G4[6][3] = {{1.0 / 4, 0, 0},
                                 {1.0 / 24, -1.0 / 12, 1.0 / 6},
                                 {0, 0, 1}};
 
-enum { TB_MAX = 72, NC_MAX = 64 };
+enum { TB_MAX = 72, NC_MAX = 128 };
 
 static void free_epi(zb_wino *w)
 {

@@ -31,7 +31,7 @@ typedef struct zb_wino {
     zb_conv_geom g;
     int m, t;           /* output tile m x m, input tile t x t, t = m + 2 */
     int th, tw;         /* tile grid of one image */
-    int nc, nchunk;     /* output channels per block (at most 64), blocks */
+    int nc, nchunk;     /* output channels per block (at most 128), blocks */
     zb_gemm_b *u;       /* nchunk * t * t packed U[chunk][xi] (ic x nc) */
     float *bias, *scale, *shift;   /* oc floats each or NULL */
     int act;

@@ -182,8 +182,8 @@ zb_status zb_wino_prepare(zb_wino *w, const zb_conv_geom *g, int m, const float 
     }
     /* U = G g G^T in double, rounded once to float */
     const double(*G)[3] = m == 2 ? G2 : G4;
-    for (int co = 0; co < oc; co++)
-        for (int ci = 0; ci < ic; ci++) {
+    for (int ci = 0; ci < ic; ci++)   /* writes run along co */
+        for (int co = 0; co < oc; co++) {
             const float *k = wt + ((size_t)co * ic + ci) * 9;
             double gk[6][3];   /* G g */
             for (int i = 0; i < t; i++)

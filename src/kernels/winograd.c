@@ -232,18 +232,20 @@ static void scratch_at(const zb_wino *w, int tb, float *base, scratch *s)
     memset(s->zero, 0, (size_t)w->g.ic * sizeof *s->zero);
 }
 
-/* Tiles [k0, k1) of image img (tile k = (k / tw, k % tw)), output channel
- * blocks [ch0, ch1): V once, then per block the GEMMs and output transforms.
+/* Tiles [k0, k1) of the batch (tile k: image k / ntile, grid position
+ * (k % ntile / tw, k % tw)), output channel blocks [ch0, ch1): V once, then
+ * per block the GEMMs and the output transforms.
  * Output rows outside [ra, rb) of the image are not stored (a tile cut by
  * the range goes through s->ytile). */
-static void run_item(const zb_wino *w, const scratch *s, int tb, const float *x, float *y, int img, int k0, int k1,
+static void run_item(const zb_wino *w, const scratch *s, int tb, const float *x, float *y, int64_t k0, int64_t k1,
                      int ch0, int ch1, int ra, int rb)
 {
     const zb_conv_geom *g = &w->g;
-    const int m = w->m, t = w->t, tt = t * t, ic = g->ic, nt = k1 - k0;
-    const float *xi = x + (size_t)img * g->ih * g->iw * ic;
+    const int m = w->m, t = w->t, tt = t * t, ic = g->ic, nt = (int)(k1 - k0), ntile = w->th * w->tw;
     const float *d[36];
-    for (int k = k0; k < k1; k++) {
+    for (int64_t kk = k0; kk < k1; kk++) {
+        const int k = (int)(kk % ntile);
+        const float *xi = x + (size_t)(kk / ntile) * g->ih * g->iw * ic;
         const int iy0 = k / w->tw * m - g->pt, ix0 = k % w->tw * m - g->pl;
         for (int i = 0; i < t; i++)
             for (int j = 0; j < t; j++) {
@@ -252,7 +254,7 @@ static void run_item(const zb_wino *w, const scratch *s, int tb, const float *x,
                                    ? xi + ((size_t)iy * g->iw + ix) * ic
                                    : s->zero;
             }
-        wino_in(m, d, ic, s->v + (size_t)(k - k0) * ic, (ptrdiff_t)tb * ic);
+        wino_in(m, d, ic, s->v + (size_t)(kk - k0) * ic, (ptrdiff_t)tb * ic);
     }
     for (int ch = ch0; ch < ch1; ch++) {
         const int c0 = ch * w->nc, ncw = g->oc - c0 < w->nc ? g->oc - c0 : w->nc;
@@ -261,10 +263,12 @@ static void run_item(const zb_wino *w, const scratch *s, int tb, const float *x,
                          s->mb + (size_t)x2 * tb * ncw, ncw);
         const zb_epi e = {w->bias ? w->bias + c0 : NULL, w->scale ? w->scale + c0 : NULL,
                           w->shift ? w->shift + c0 : NULL, w->act};
-        for (int k = k0; k < k1; k++) {
+        for (int64_t kk = k0; kk < k1; kk++) {
+            const int k = (int)(kk % ntile);
+            const int64_t img = kk / ntile;
             const int oy0 = k / w->tw * m, ox0 = k % w->tw * m;
             const int nh = g->oh - oy0 < m ? g->oh - oy0 : m, nw = g->ow - ox0 < m ? g->ow - ox0 : m;
-            const float *mk = s->mb + (size_t)(k - k0) * ncw;
+            const float *mk = s->mb + (size_t)(kk - k0) * ncw;
             float *yk = y + (((size_t)img * g->oh + oy0) * g->ow + ox0) * g->oc + c0;
             if (oy0 >= ra && oy0 + nh <= rb) {
                 wino_out(m, mk, (ptrdiff_t)tb * ncw, ncw, &e, yk, (ptrdiff_t)g->ow * g->oc, g->oc, nh, nw);
@@ -284,7 +288,9 @@ typedef struct job {
     const zb_wino *w;
     const float *x;
     float *y;
-    int n, tb, nb, ng;     /* images, tiles per block, blocks per image, channel groups */
+    int n;                 /* images */
+    int64_t nb;            /* tile blocks of the batch */
+    int tb, ng;            /* tiles per block, channel groups */
     float *scratch;        /* per worker */
     size_t per;            /* floats per worker */
     _Atomic int64_t next;  /* next item */
@@ -296,16 +302,15 @@ static void worker(void *ctx, int64_t wid)
     const zb_wino *w = jb->w;
     scratch s;
     scratch_at(w, jb->tb, jb->scratch + (size_t)wid * jb->per, &s);
-    const int ntile = w->th * w->tw;
-    const int64_t items = (int64_t)jb->n * jb->nb * jb->ng;
+    const int64_t ntiles = (int64_t)jb->n * w->th * w->tw, items = jb->nb * jb->ng;
     for (;;) {
         const int64_t it = atomic_fetch_add(&jb->next, 1);
         if (it >= items)
             break;
-        const int grp = (int)(it % jb->ng), b = (int)(it / jb->ng % jb->nb), img = (int)(it / jb->ng / jb->nb);
-        const int k0 = b * jb->tb, k1 = k0 + jb->tb < ntile ? k0 + jb->tb : ntile;
-        run_item(w, &s, jb->tb, jb->x, jb->y, img, k0, k1, grp * w->nchunk / jb->ng,
-                 (grp + 1) * w->nchunk / jb->ng, 0, w->g.oh);
+        const int grp = (int)(it % jb->ng);
+        const int64_t k0 = it / jb->ng * jb->tb, k1 = k0 + jb->tb < ntiles ? k0 + jb->tb : ntiles;
+        run_item(w, &s, jb->tb, jb->x, jb->y, k0, k1, grp * w->nchunk / jb->ng, (grp + 1) * w->nchunk / jb->ng, 0,
+                 w->g.oh);
     }
 }
 
@@ -314,25 +319,25 @@ void zb_wino_run(const zb_wino *w, zb_threadpool *tp, const float *x, float *y, 
     if (n <= 0)
         return;
     const int nthr = zb_threadpool_size(tp);
-    const int ntile = w->th * w->tw;
-    /* Items: blocks of at most TB_MAX tiles (a multiple of the GEMM's 6
-     * rows) x groups of output channel blocks.  With few tiles, first split
-     * the channels (each thread streams its own part of U), then the tiles
-     * (each block streams all of U again). */
-    int nb = (ntile + TB_MAX - 1) / TB_MAX, ng = 1;
-    if ((int64_t)n * nb < 4 * nthr) {
-        const int64_t g = (4 * nthr + (int64_t)n * nb - 1) / ((int64_t)n * nb);
+    const int64_t ntiles = (int64_t)n * w->th * w->tw;
+    /* Items: blocks of at most TB_MAX tiles of the batch (a multiple of the
+     * GEMM's 6 rows; a block may span images) x groups of output channel
+     * blocks.  With few tiles, first split the channels (each thread streams
+     * its own part of U), then the tiles (each block streams all of U). */
+    int64_t nb = (ntiles + TB_MAX - 1) / TB_MAX;
+    int ng = 1;
+    if (nb < 4 * nthr) {
+        const int64_t g = (4 * nthr + nb - 1) / nb;
         ng = g < w->nchunk ? (int)g : w->nchunk;
     }
-    if ((int64_t)n * nb * ng < 2 * nthr) {
-        const int64_t per_img = (2 * nthr + (int64_t)n * ng - 1) / ((int64_t)n * ng);
-        const int max_nb = (ntile + 5) / 6;
-        nb = per_img < max_nb ? (int)per_img : max_nb;
+    if (nb * ng < 2 * nthr) {
+        const int64_t want = (2 * nthr + ng - 1) / ng, max_nb = (ntiles + 5) / 6;
+        nb = want < max_nb ? want : max_nb;
     }
-    int tb = (ntile + nb - 1) / nb;
+    int tb = (int)((ntiles + nb - 1) / nb);
     tb = (tb + 5) / 6 * 6;
-    nb = (ntile + tb - 1) / tb;
-    job jb = {.w = w, .x = x, .y = y, .n = n, .tb = tb, .nb = nb, .ng = ng};
+    nb = (ntiles + tb - 1) / tb;
+    job jb = {.w = w, .x = x, .y = y, .n = n, .nb = nb, .tb = tb, .ng = ng};
     jb.per = (scratch_floats(w, tb) + 15) & ~(size_t)15;
     atomic_init(&jb.next, 0);
     jb.scratch = aligned_alloc(64, jb.per * nthr * sizeof(float));
@@ -359,7 +364,8 @@ void zb_wino_rows(const zb_wino *w, const float *x, float *y, int64_t r0, int64_
         for (int ty = ra / m; ty * m < rb; ty++)
             for (int k0 = ty * w->tw; k0 < (ty + 1) * w->tw; k0 += tb) {
                 const int k1 = k0 + tb < (ty + 1) * w->tw ? k0 + tb : (ty + 1) * w->tw;
-                run_item(w, &s, tb, x, y, img, k0, k1, 0, w->nchunk, ra, rb);
+                run_item(w, &s, tb, x, y, (int64_t)img * w->th * w->tw + k0, (int64_t)img * w->th * w->tw + k1, 0,
+                         w->nchunk, ra, rb);
             }
         r = (int64_t)img * oh + rb;
     }

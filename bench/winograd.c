@@ -8,7 +8,8 @@
  *
  * -e: errors only; -l: only the layers whose name contains TEXT.
  *
- * Times are the minimum over REPS runs (the machine may be shared).  The
+ * Times are the minimum over REPS runs, the three variants taking turns
+ * (the machine may be shared).  The
  * error data: inputs |N(0, 1)| (post-relu activations), weights N(0, 2 / (9
  * oc)) (torchvision's kaiming_normal_, mode fan_out, as vgg and resnet
  * initialise); reported as max |err| / max |y| and rms err / rms y. */
@@ -56,35 +57,29 @@ static const layer layers[] = {
     {"incep 35 96>96", 35, 96, 96, 1},     {"incep 8 448>384", 8, 448, 384, 1},
 };
 
-/* seconds per run of f, the best of reps */
+/* One variant of a layer: the direct convolution (cv) or Winograd (w). */
 typedef struct runner {
     const zb_conv *cv;
     const zb_wino *w;
-    zb_threadpool *tp;
-    const float *x;
-    float *y;
-    int n;
 } runner;
 
-static void run1(const runner *r)
+/* Seconds per run of each of the nv variants, the best of reps; the
+ * variants take turns, so a burst of load from other processes hits all. */
+static void best(const runner *r, int nv, zb_threadpool *tp, const float *x, float *y, int n, int reps, double *t)
 {
-    if (r->cv)
-        zb_conv_run(r->cv, r->tp, r->x, r->y, r->n);
-    else
-        zb_wino_run(r->w, r->tp, r->x, r->y, r->n);
-}
-
-static double best(const runner *r, int reps)
-{
-    run1(r);
-    double b = 1e30;
-    for (int i = 0; i < reps; i++) {
-        double t0 = now();
-        run1(r);
-        double t = now() - t0;
-        b = t < b ? t : b;
-    }
-    return b;
+    for (int v = 0; v < nv; v++)
+        t[v] = 1e30;
+    for (int i = 0; i <= reps; i++)   /* i = 0: warm-up */
+        for (int v = 0; v < nv; v++) {
+            const double t0 = now();
+            if (r[v].cv)
+                zb_conv_run(r[v].cv, tp, x, y, n);
+            else
+                zb_wino_run(r[v].w, tp, x, y, n);
+            const double dt = now() - t0;
+            if (i > 0 && dt < t[v])
+                t[v] = dt;
+        }
 }
 
 static void errors(const layer *L, const zb_conv_geom *g, const float *x, const float *w, const zb_conv *cv,
@@ -183,12 +178,10 @@ int main(int argc, char **argv)
         if (err_only) {
             errors(L, &g, x, w, &cv, &w2, &w4);
         } else {
-            runner r = {&cv, NULL, tp, x, y, batch};
-            const double td = best(&r, reps);
-            r.cv = NULL, r.w = &w2;
-            const double t2 = best(&r, reps);
-            r.w = &w4;
-            const double t4 = best(&r, reps);
+            const runner r[3] = {{&cv, NULL}, {NULL, &w2}, {NULL, &w4}};
+            double t[3];
+            best(r, 3, tp, x, y, batch, reps, t);
+            const double td = t[0], t2 = t[1], t4 = t[2];
             const int auto_m = zb_wino_tile(&g);
             printf("%-20s direct %8.3f  F2 %8.3f (%.2fx)  F4 %8.3f (%.2fx)  auto F%d\n", L->name, td * 1e3,
                    t2 * 1e3, td / t2, t4 * 1e3, td / t4, auto_m);

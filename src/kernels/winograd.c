@@ -87,16 +87,17 @@ int zb_wino_tile(const zb_conv_geom *g)
     if (mode != 1)
         return mode;
     /* Measured per shape (bench/winograd.sh, docs/kernels.md "Winograd"):
-     * F(4x4) wins from about 28x28 outputs, F(2x2) at 14x14; below that U
-     * (16 ic oc floats) must stay small enough to stream, since a small
-     * image has few tiles to reuse it; too few input channels make a poor
-     * GEMM (the direct im2col sums 9 ic). */
+     * F(4x4) wins from about 28x28 outputs, F(2x2) at 14x14.  Below that an
+     * image has few tiles to reuse U (16 ic oc floats for F(2x2)) and the
+     * direct GEMM, reading 9 ic oc weights, wins unless U is small (at most
+     * 4 MB).  Too few input channels make a poor GEMM (the direct im2col
+     * sums 9 ic at once). */
     if (g->ic < 16 || g->oc < 16)
         return 0;
     const int px = g->oh * g->ow;
     if (px >= 28 * 28)
         return 4;
-    if (px >= 14 * 14 || (int64_t)g->ic * g->oc < 512 * 512)
+    if (px >= 14 * 14 || (int64_t)g->ic * g->oc <= 256 * 256)
         return 2;
     return 0;
 }

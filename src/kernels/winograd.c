@@ -16,7 +16,8 @@
 #include "core/status.h"
 #include "kernels/winograd.h"
 
-/* ---- portable transforms (the same operations as the AVX2 ones) ------------- */
+/* ---- portable transforms (the same operations as the AVX2 ones; also the
+ * AVX2 code's channel tail) ---------------------------------------------------- */
 
 #define VEC float
 #define VLOAD(p) (*(p))
@@ -30,15 +31,11 @@
 #define WSUF _c1
 #include "kernels/winograd_tf.h"
 
-static void wino_in(int m, const float *const *d, int c, float *v, ptrdiff_t vs)
+void zb_wino_in_c1(int m, const float *const *d, int c0, int c1, float *v, ptrdiff_t vs)
 {
-    if (zb_cpu_fast()) {
-        zb_x86_wino_in(m, d, c, v, vs);
-        return;
-    }
     const int tt = (m + 2) * (m + 2);
     const float *dc[36];
-    for (int ci = 0; ci < c; ci++) {
+    for (int ci = c0; ci < c1; ci++) {
         for (int k = 0; k < tt; k++)
             dc[k] = d[k] + ci;
         if (m == 2)
@@ -48,19 +45,32 @@ static void wino_in(int m, const float *const *d, int c, float *v, ptrdiff_t vs)
     }
 }
 
-static void wino_out(int m, const float *mb, ptrdiff_t ms, int c, const zb_epi *e, float *y, ptrdiff_t ys,
-                     ptrdiff_t xs, int nh, int nw)
+void zb_wino_out_c1(int m, const float *mb, ptrdiff_t ms, int c0, int c1, const zb_epi *e, float *y, ptrdiff_t ys,
+                    ptrdiff_t xs, int nh, int nw)
 {
-    if (zb_cpu_fast()) {
-        zb_x86_wino_out(m, mb, ms, c, e, y, ys, xs, nh, nw);
-        return;
-    }
-    for (int ci = 0; ci < c; ci++) {
+    for (int ci = c0; ci < c1; ci++) {
         if (m == 2)
             wino_out2_c1(mb + ci, ms, e, ci, y + ci, ys, xs, nh, nw);
         else
             wino_out4_c1(mb + ci, ms, e, ci, y + ci, ys, xs, nh, nw);
     }
+}
+
+static void wino_in(int m, const float *const *d, int c, float *v, ptrdiff_t vs)
+{
+    if (zb_cpu_fast())
+        zb_x86_wino_in(m, d, c, v, vs);
+    else
+        zb_wino_in_c1(m, d, 0, c, v, vs);
+}
+
+static void wino_out(int m, const float *mb, ptrdiff_t ms, int c, const zb_epi *e, float *y, ptrdiff_t ys,
+                     ptrdiff_t xs, int nh, int nw)
+{
+    if (zb_cpu_fast())
+        zb_x86_wino_out(m, mb, ms, c, e, y, ys, xs, nh, nw);
+    else
+        zb_wino_out_c1(m, mb, ms, 0, c, e, y, ys, xs, nh, nw);
 }
 
 /* ---- choice ----------------------------------------------------------------- */

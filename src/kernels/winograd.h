@@ -75,4 +75,10 @@ void zb_x86_wino_in(int m, const float *const *d, int c, float *v, ptrdiff_t vs)
 void zb_x86_wino_out(int m, const float *mb, ptrdiff_t ms, int c, const zb_epi *e, float *y, ptrdiff_t ys,
                      ptrdiff_t xs, int nh, int nw);
 
+/* The portable transforms of channels [c0, c1) (winograd.c), the same
+ * operations as the AVX2 ones: the fallback and the AVX2 code's tail. */
+void zb_wino_in_c1(int m, const float *const *d, int c0, int c1, float *v, ptrdiff_t vs);
+void zb_wino_out_c1(int m, const float *mb, ptrdiff_t ms, int c0, int c1, const zb_epi *e, float *y, ptrdiff_t ys,
+                    ptrdiff_t xs, int nh, int nw);
+
 #endif

@@ -1,12 +1,14 @@
 /* Winograd input and output transforms, written once for a vector of W
  * channels and included by each file that instantiates them (winograd.c: the
- * portable W = 1 version; x86/winograd_avx2.c: W = 8 and its W = 1 tail).
+ * portable W = 1 version, also the AVX2 code's channel tail;
+ * x86/winograd_avx2.c: W = 8).
  * Every instance performs the same float operations in the same order, so
- * all of them give the same bits.  No FMA: each product and sum rounds once.
+ * all of them give the same bits.  No FMA: each product and sum rounds once
+ * (the build's -ffp-contract=off keeps the compiler from fusing them).
  *
  * Before including, define:
  *   VEC            the vector type (float, __m256)
- *   VLOAD(p)       VSTORE(p, v)     VZERO()    VSET1(c)
+ *   VLOAD(p)       VSTORE(p, v)     VSET1(c)
  *   VADD VSUB VMUL (a, b)           VMAX0(v): v > 0 ? v : 0      VMIN6(v)
  *   WSUF           suffix of the generated names (e.g. _c1, _avx8)
  * Generated (static):

@@ -1,6 +1,7 @@
 /* Winograd F(2x2, 3x3) and F(4x4, 3x3) transforms, AVX2: 8 channels per
- * vector (NHWC keeps a pixel's channels contiguous), the channel tail with
- * the same code on single floats, so every channel gets the same bits. */
+ * vector (NHWC keeps a pixel's channels contiguous); the channel tail goes
+ * to the portable instance of the same code (winograd.c), so every channel
+ * gets the same bits. */
 #include <immintrin.h>
 
 #include "kernels/winograd.h"
@@ -18,28 +19,6 @@
 #define VMIN6(v) _mm256_min_ps(v, _mm256_set1_ps(6.0f))
 #define WSUF _avx8
 #include "kernels/winograd_tf.h"
-#undef VEC
-#undef VLOAD
-#undef VSTORE
-#undef VSET1
-#undef VADD
-#undef VSUB
-#undef VMUL
-#undef VMAX0
-#undef VMIN6
-#undef WSUF
-
-#define VEC float
-#define VLOAD(p) (*(p))
-#define VSTORE(p, v) (*(p) = (v))
-#define VSET1(c) (c)
-#define VADD(a, b) ((a) + (b))
-#define VSUB(a, b) ((a) - (b))
-#define VMUL(a, b) ((a) * (b))
-#define VMAX0(v) ((v) > 0.0f ? (v) : 0.0f)
-#define VMIN6(v) ((v) < 6.0f ? (v) : 6.0f)
-#define WSUF _f1
-#include "kernels/winograd_tf.h"
 
 void zb_x86_wino_in(int m, const float *const *d, int c, float *v, ptrdiff_t vs)
 {
@@ -54,14 +33,7 @@ void zb_x86_wino_in(int m, const float *const *d, int c, float *v, ptrdiff_t vs)
         else
             wino_in4_avx8(dc, v + ci, vs);
     }
-    for (; ci < c; ci++) {
-        for (int k = 0; k < tt; k++)
-            dc[k] = d[k] + ci;
-        if (m == 2)
-            wino_in2_f1(dc, v + ci, vs);
-        else
-            wino_in4_f1(dc, v + ci, vs);
-    }
+    zb_wino_in_c1(m, d, ci, c, v, vs);
 }
 
 void zb_x86_wino_out(int m, const float *mb, ptrdiff_t ms, int c, const zb_epi *e, float *y, ptrdiff_t ys,
@@ -74,10 +46,5 @@ void zb_x86_wino_out(int m, const float *mb, ptrdiff_t ms, int c, const zb_epi *
         else
             wino_out4_avx8(mb + ci, ms, e, ci, y + ci, ys, xs, nh, nw);
     }
-    for (; ci < c; ci++) {
-        if (m == 2)
-            wino_out2_f1(mb + ci, ms, e, ci, y + ci, ys, xs, nh, nw);
-        else
-            wino_out4_f1(mb + ci, ms, e, ci, y + ci, ys, xs, nh, nw);
-    }
+    zb_wino_out_c1(m, mb, ms, ci, c, e, y, ys, xs, nh, nw);
 }

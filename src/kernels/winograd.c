@@ -1,14 +1,14 @@
 /* Winograd F(2x2, 3x3) and F(4x4, 3x3) convolution on the packed GEMM (see
  * winograd.h for the algorithm and its determinism argument).
  *
- * Work item: (output channel block, image, block of at most TB tiles of that
- * image).  On a thread's own scratch:
- *     V (t*t, TB, ic)  = input transforms of the block's tiles
- *     M (t*t, TB, nc)  = for each xi: V[xi] * U[chunk][xi]   (zb_gemm_rows)
+ * Work item: (block of at most TB tiles of the batch, which may span images;
+ * group of output channel blocks).  On a thread's own scratch:
+ *     V (t*t, TB, ic)  = input transforms of the block's tiles, once
+ *     per channel block of the group:
+ *     M (t*t, TB, nc)  = for each xi: V[xi] * U[block][xi]   (zb_gemm_rows)
  *     y                = output transforms of M + epilogue, valid pixels only
  * Threads take items from a shared counter; an item's results depend on its
  * tiles alone, so TB and the item order may depend on the thread count. */
-#include <math.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>

@@ -253,6 +253,7 @@ static void run_item(const zb_wino *w, const scratch *s, int tb, const float *x,
 {
     const zb_conv_geom *g = &w->g;
     const int m = w->m, t = w->t, tt = t * t, ic = g->ic, nt = (int)(k1 - k0), ntile = w->th * w->tw;
+    const ptrdiff_t ldy = w->ldy ? w->ldy : g->oc;
     const float *d[36];
     for (int64_t kk = k0; kk < k1; kk++) {
         const int k = (int)(kk % ntile);
@@ -280,16 +281,16 @@ static void run_item(const zb_wino *w, const scratch *s, int tb, const float *x,
             const int oy0 = k / w->tw * m, ox0 = k % w->tw * m;
             const int nh = g->oh - oy0 < m ? g->oh - oy0 : m, nw = g->ow - ox0 < m ? g->ow - ox0 : m;
             const float *mk = s->mb + (size_t)(kk - k0) * ncw;
-            float *yk = y + (((size_t)img * g->oh + oy0) * g->ow + ox0) * g->oc + c0;
+            float *yk = y + (((size_t)img * g->oh + oy0) * g->ow + ox0) * ldy + c0;
             if (oy0 >= ra && oy0 + nh <= rb) {
-                wino_out(m, mk, (ptrdiff_t)tb * ncw, ncw, &e, yk, (ptrdiff_t)g->ow * g->oc, g->oc, nh, nw);
+                wino_out(m, mk, (ptrdiff_t)tb * ncw, ncw, &e, yk, (ptrdiff_t)g->ow * ldy, ldy, nh, nw);
                 continue;
             }
             wino_out(m, mk, (ptrdiff_t)tb * ncw, ncw, &e, s->ytile, (ptrdiff_t)m * ncw, ncw, nh, nw);
             for (int i = 0; i < nh; i++)
                 if (oy0 + i >= ra && oy0 + i < rb)
                     for (int j = 0; j < nw; j++)
-                        memcpy(yk + ((size_t)i * g->ow + j) * g->oc, s->ytile + ((size_t)i * m + j) * ncw,
+                        memcpy(yk + ((size_t)i * g->ow + j) * ldy, s->ytile + ((size_t)i * m + j) * ncw,
                                (size_t)ncw * sizeof *y);
         }
     }
@@ -422,6 +423,7 @@ static zb_status pack(zb_kdesc *d, const float *wt)
 static zb_status finish(zb_kdesc *d)
 {
     const zb_epi e = {d->bias, d->scale, d->shift, (int)d->act};
+    ((zb_wino *)d->fast)->ldy = d->ldy;
     return zb_wino_set_epi(d->fast, &e);
 }
 
@@ -435,4 +437,4 @@ static void run_pool(const zb_kdesc *d, zb_threadpool *tp, const float *const *x
     zb_wino_run(d->fast, tp, xs[0], y, (int)(rows / d->oh));
 }
 
-const zb_kernel zb_fast_winograd = {"f32_conv3x3_winograd__avx2", pack, run, finish, run_pool};
+const zb_kernel zb_fast_winograd = {"f32_conv3x3_winograd__avx2", pack, run, finish, run_pool, ZB_KF_LDY};

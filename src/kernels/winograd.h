@@ -35,6 +35,7 @@ typedef struct zb_wino {
     zb_gemm_b *u;       /* nchunk * t * t packed U[chunk][xi] (ic x nc) */
     float *bias, *scale, *shift;   /* oc floats each or NULL */
     int act;
+    ptrdiff_t ldy;      /* output pixel stride in floats; 0: oc (the engine sets it to write into a concat) */
 } zb_wino;
 
 /* 1 unless the environment says ZB_WINOGRAD=0 (decided once per process). */
@@ -56,7 +57,8 @@ zb_status zb_wino_prepare(zb_wino *w, const zb_conv_geom *g, int m, const float 
 zb_status zb_wino_set_epi(zb_wino *w, const zb_epi *epi);
 void zb_wino_free(zb_wino *w);
 
-/* y (n, oh, ow, oc) = conv(x (n, ih, iw, ic)). */
+/* y (n, oh, ow, oc) = conv(x (n, ih, iw, ic)); with ldy set, pixel p's
+ * channels start at y + p * ldy. */
 void zb_wino_run(const zb_wino *w, zb_threadpool *tp, const float *x, float *y, int n);
 
 /* Output rows [r0, r1) of the batch (row r = image r / oh, oy r % oh) on the

@@ -141,6 +141,21 @@ static void check_wino(int m, int n, int ih, int iw, int ic, int oc, int pt, int
     zb_wino_run(&wn, tp, x, y1, n);
     diff += memcmp(y1, y, ny * sizeof *y) != 0;
     zb_threadpool_free(tp);
+    /* into a wider buffer (a concat's channel slice): same values there,
+     * the rest untouched */
+    const ptrdiff_t ldy = oc + 3;
+    float *wide = malloc((size_t)n * g.oh * g.ow * ldy * sizeof *wide);
+    memset(wide, 0xff, (size_t)n * g.oh * g.ow * ldy * sizeof *wide);
+    wn.ldy = ldy;
+    zb_wino_run(&wn, NULL, x, wide, n);
+    for (size_t p = 0; p < (size_t)n * g.oh * g.ow; p++) {
+        diff += memcmp(wide + p * ldy, y + p * oc, oc * sizeof *y) != 0;
+        const uint32_t ff = 0xffffffffu;
+        for (int k = oc; k < ldy; k++)
+            diff += memcmp(wide + p * ldy + k, &ff, sizeof ff) != 0;
+    }
+    wn.ldy = 0;
+    free(wide);
     CHECK_EQ_INT(diff, 0);
     if (bad || diff)
         fprintf(stderr, "  F(%d) n%d %dx%dx%d -> %d pad %d,%d,%d,%d act %d: %d out of bound, %d invariance\n", m, n,

@@ -17,3 +17,10 @@ expect_error() {
 # none for a sanitizer build, whose shadow memory reserves terabytes of it.
 ZB_VMEM=262144
 if grep -q __asan_init "${ZB:-/nonexistent}" 2>/dev/null; then ZB_VMEM=unlimited; ZB_ASAN=1; else ZB_ASAN=0; fi
+# Compiler for test helpers linked against $ZB_BUILD/libzoobench.a: a sanitizer
+# build's library needs the same compiler and runtime (Open MPI's mpicc follows OMPI_CC).
+if [ "$ZB_ASAN" = 1 ]; then
+    ZB_SANFLAGS="-fsanitize=address,undefined"; ZB_CC="clang $ZB_SANFLAGS"; export OMPI_CC=clang
+else
+    ZB_SANFLAGS=""; ZB_CC=cc
+fi

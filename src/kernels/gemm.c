@@ -7,9 +7,11 @@
  *       for each 6-row panel m:                  A panel (6 x kb) in L1
  *         for each 16-column panel p:            microkernel, C += A * B
  * The first K block starts from zero, later ones reload C, the last applies
- * the epilogue.  Edge tiles (fewer than 6 rows or 16 columns) run the same
- * microkernel: missing A rows alias the last valid row, missing B columns
- * are zero in the packed panel, and C goes through a 6x16 scratch tile. */
+ * the epilogue.  Edge tiles (fewer than 6 rows or 16 columns) compute each
+ * valid element with the same FMA chain: the AVX-512 kernels come in every
+ * row count 1..6 and mask the columns past N; the AVX2 and portable 6x16
+ * kernels alias missing A rows to the last valid row, read zeros past N in
+ * the packed panel, and write through a 6x16 scratch tile. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -201,13 +203,14 @@ static void a_rows(const a_src *s, int64_t m, int mr, int k0, int kb, float *buf
         rows[i] = rows[mr - 1];
 }
 
-/* One 6x16 block of C at panel p, or with `wide` (AVX-512) and two full
- * panels p, p + 1 < p1 a 6x32 one; returns the panels done.  Edge blocks go
- * through a scratch tile so the same microkernel computes them. */
+/* One block of C at panel p: with `wide` (AVX-512) up to two panels p, p + 1
+ * < p1 and exactly the mr valid rows and the valid columns (masked); else a
+ * 6x16 block, edge blocks through a scratch tile so that the same
+ * microkernel computes them.  Returns the panels done. */
 static inline int block(const zb_gemm_b *b, ukernel_fn uk, int wide, const float *const *rows, int mr, int p, int p1,
                          const float *bw, int kb, int first, const zb_epi *epi_base, float *cp, ptrdiff_t ldc)
 {
-    const int nr = b->n - p * NR < NR ? b->n - p * NR : NR;
+    const int left = b->n - p * NR, nr = left < NR ? left : NR;
     zb_epi e, *ep = NULL;
     if (epi_base) {
         e = (zb_epi){b->bias ? b->bias + p * NR : NULL, b->scale ? b->scale + p * NR : NULL,
@@ -215,19 +218,10 @@ static inline int block(const zb_gemm_b *b, ukernel_fn uk, int wide, const float
         ep = &e;
     }
     const float *bp = bw + (size_t)p * kb * NR;
-    if (wide && p + 1 < p1 && b->n - p * NR >= 2 * NR) {
-        if (mr == MR) {
-            zb_x86_gemm_6x32_avx512(kb, rows, bp, bp + (size_t)kb * NR, cp, ldc, !first, ep);
-            return 2;
-        }
-        _Alignas(64) float wtmp[MR * 2 * NR];
-        if (!first)
-            for (int i = 0; i < mr; i++)
-                memcpy(wtmp + i * 2 * NR, cp + i * ldc, 2 * NR * sizeof *wtmp);
-        zb_x86_gemm_6x32_avx512(kb, rows, bp, bp + (size_t)kb * NR, wtmp, 2 * NR, !first, ep);
-        for (int i = 0; i < mr; i++)
-            memcpy(cp + i * ldc, wtmp + i * 2 * NR, 2 * NR * sizeof *wtmp);
-        return 2;
+    if (wide) {
+        const int np = p + 1 < p1 && left > NR ? 2 : 1, nlast = np == 2 ? (left - NR < NR ? left - NR : NR) : nr;
+        zb_x86_gemm_avx512(mr, np, nlast, kb, rows, bp, bp + (size_t)kb * NR, cp, ldc, !first, ep);
+        return np;
     }
     if (mr == MR && nr == NR) {
         uk(kb, rows, bp, cp, ldc, !first, ep);

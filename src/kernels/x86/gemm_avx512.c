@@ -1,0 +1,112 @@
+/* f32 GEMM microkernels, AVX-512F: mr (1..6) rows x one or two adjacent
+ * 16-column B panels, one zmm accumulator per (row, panel), one broadcast of
+ * A per row and one load of B per panel per k.  Each C element is the same
+ * FMA chain in k order as in the 6x16 AVX2 kernel and the portable one, so
+ * all give the same bits; the row count and the column mask only choose
+ * which chains run and which results are stored.  Compiled with -mavx2
+ * -mfma; the AVX-512 code is enabled per function. */
+#include <immintrin.h>
+
+#include "kernels/x86/x86.h"
+
+#define ZB_AVX512 __attribute__((target("avx512f,fma,avx2")))
+
+ZB_AVX512 static inline __m512 epi16(__m512 y, const zb_epi *e, int off)
+{
+    if (e->bias)
+        y = _mm512_add_ps(y, _mm512_loadu_ps(e->bias + off));
+    if (e->scale)
+        y = _mm512_add_ps(_mm512_mul_ps(y, _mm512_loadu_ps(e->scale + off)), _mm512_loadu_ps(e->shift + off));
+    if (e->act != ZB_EPI_NONE) {
+        /* max_ps(y, 0) returns 0 for NaN and -0, as y > 0 ? y : 0 does */
+        y = _mm512_max_ps(y, _mm512_setzero_ps());
+        if (e->act == ZB_EPI_RELU6)
+            y = _mm512_min_ps(y, _mm512_set1_ps(6.0f));
+    }
+    return y;
+}
+
+/* MR rows x NP panels; the last panel's columns masked by m (loads of C and
+ * stores).  Inlined with constant MR, NP: the accumulators stay in zmm. */
+ZB_AVX512 static inline __attribute__((always_inline)) void kern(const int MR, const int NP, int kc,
+                                                                 const float *const *a, const float *b0,
+                                                                 const float *b1, float *c, ptrdiff_t ldc,
+                                                                 int accumulate, const zb_epi *e, __mmask16 m)
+{
+    __m512 acc[6][2];
+    const float *ap[6];
+    const float *bp[2] = {b0, b1};
+#pragma GCC unroll 6
+    for (int i = 0; i < MR; i++) {
+        ap[i] = a[i];
+#pragma GCC unroll 2
+        for (int j = 0; j < NP; j++)
+            acc[i][j] = !accumulate ? _mm512_setzero_ps()
+                        : j == NP - 1 ? _mm512_maskz_loadu_ps(m, c + i * ldc + 16 * j)
+                                      : _mm512_loadu_ps(c + i * ldc + 16 * j);
+    }
+#pragma GCC unroll 4
+    for (int k = 0; k < kc; k++) {
+        __m512 b[2];
+#pragma GCC unroll 2
+        for (int j = 0; j < NP; j++)
+            b[j] = _mm512_loadu_ps(bp[j] + 16 * k);
+#pragma GCC unroll 6
+        for (int i = 0; i < MR; i++) {
+            const __m512 x = _mm512_set1_ps(ap[i][k]);
+#pragma GCC unroll 2
+            for (int j = 0; j < NP; j++)
+                acc[i][j] = _mm512_fmadd_ps(x, b[j], acc[i][j]);
+        }
+    }
+#pragma GCC unroll 6
+    for (int i = 0; i < MR; i++)
+#pragma GCC unroll 2
+        for (int j = 0; j < NP; j++) {
+            const __m512 y = e ? epi16(acc[i][j], e, 16 * j) : acc[i][j];
+            if (j == NP - 1)
+                _mm512_mask_storeu_ps(c + i * ldc + 16 * j, m, y);
+            else
+                _mm512_storeu_ps(c + i * ldc + 16 * j, y);
+        }
+}
+
+#define KDEF(R, P)                                                                                                 \
+    ZB_AVX512 static void k##R##x##P(int kc, const float *const *a, const float *b0, const float *b1, float *c,  \
+                                     ptrdiff_t ldc, int accumulate, const zb_epi *e, __mmask16 m)                \
+    {                                                                                                              \
+        kern(R, P, kc, a, b0, b1, c, ldc, accumulate, e, m);                                                      \
+    }
+KDEF(1, 1) KDEF(2, 1) KDEF(3, 1) KDEF(4, 1) KDEF(5, 1) KDEF(6, 1)
+KDEF(1, 2) KDEF(2, 2) KDEF(3, 2) KDEF(4, 2) KDEF(5, 2) KDEF(6, 2)
+
+typedef void (*kfn)(int, const float *const *, const float *, const float *, float *, ptrdiff_t, int,
+                    const zb_epi *, __mmask16);
+static const kfn kernels[2][6] = {{k1x1, k2x1, k3x1, k4x1, k5x1, k6x1}, {k1x2, k2x2, k3x2, k4x2, k5x2, k6x2}};
+
+ZB_AVX512 void zb_x86_gemm_avx512(int mr, int np, int nr, int kc, const float *const *a, const float *b0,
+                                  const float *b1, float *c, ptrdiff_t ldc, int accumulate, const zb_epi *e)
+{
+    kernels[np - 1][mr - 1](kc, a, b0, b1, c, ldc, accumulate, e, (__mmask16)((1u << nr) - 1));
+}
+
+/* 12 independent zmm FMA chains per thread, for the AVX-512 peak. */
+ZB_AVX512 float zb_x86_fma_loop_avx512(long iters)
+{
+    __m512 c[12];
+    const __m512 x = _mm512_set1_ps(0.999999f), y = _mm512_set1_ps(1e-7f);
+    for (int i = 0; i < 12; i++)
+        c[i] = _mm512_set1_ps((float)i);
+    for (long it = 0; it < iters; it++) {
+        c[0] = _mm512_fmadd_ps(c[0], x, y), c[1] = _mm512_fmadd_ps(c[1], x, y);
+        c[2] = _mm512_fmadd_ps(c[2], x, y), c[3] = _mm512_fmadd_ps(c[3], x, y);
+        c[4] = _mm512_fmadd_ps(c[4], x, y), c[5] = _mm512_fmadd_ps(c[5], x, y);
+        c[6] = _mm512_fmadd_ps(c[6], x, y), c[7] = _mm512_fmadd_ps(c[7], x, y);
+        c[8] = _mm512_fmadd_ps(c[8], x, y), c[9] = _mm512_fmadd_ps(c[9], x, y);
+        c[10] = _mm512_fmadd_ps(c[10], x, y), c[11] = _mm512_fmadd_ps(c[11], x, y);
+    }
+    __m512 s = c[0];
+    for (int i = 1; i < 12; i++)
+        s = _mm512_add_ps(s, c[i]);
+    return _mm512_reduce_add_ps(s);
+}

@@ -103,7 +103,9 @@ static void dw_rows_c(const zb_dw *d, const float *x, float *y, int64_t r0, int6
 
 void zb_dw_rows(const zb_dw *d, const float *x, float *y, int64_t r0, int64_t r1)
 {
-    if (zb_cpu_fast())
+    if (zb_cpu_avx512() && d->g.dm == 1)
+        zb_x86_dw_rows_avx512(d, x, y, r0, r1);
+    else if (zb_cpu_fast())
         zb_x86_dw_rows(d, x, y, r0, r1);
     else
         dw_rows_c(d, x, y, r0, r1);

@@ -32,6 +32,8 @@ void zb_x86_gemm_avx512(int mr, int np, int nr, int kc, const float *const *a, c
 float zb_x86_fma_loop_avx512(long iters);
 
 void zb_x86_dw_rows(const zb_dw *d, const float *x, float *y, int64_t r0, int64_t r1);
+/* The same for multiplier 1, AVX-512F (call only when zb_cpu_avx512()). */
+void zb_x86_dw_rows_avx512(const zb_dw *d, const float *x, float *y, int64_t r0, int64_t r1);
 void zb_x86_maxpool_rows(const zb_pool_geom *g, const float *x, float *y, int64_t r0, int64_t r1);
 void zb_x86_avgpool_rows(const zb_pool_geom *g, const float *x, float *y, int64_t r0, int64_t r1);
 void zb_x86_global_avgpool(int hw, int c, const float *x, float *y, int64_t n0, int64_t n1);

@@ -1,0 +1,110 @@
+/* AVX-512F depthwise convolution (multiplier 1), NHWC: 16 channels per zmm,
+ * four output pixels of a row at once where their windows lie inside the
+ * image horizontally, so that each weight vector loaded serves four FMAs.
+ * Each output lane is the same chain as in the AVX2 kernel: acc = +0, then
+ * fma(x, w, acc) over the in-image taps in (ky, kx) order, then the
+ * epilogue, so the bits are the same.  Compiled with -mavx2 -mfma; the
+ * AVX-512 code is enabled per function. */
+#include <immintrin.h>
+
+#include "kernels/x86/x86.h"
+
+#define ZB_AVX512 __attribute__((target("avx512f,fma,avx2")))
+
+/* zb_epi_apply on channels [ch, ch + 16) under mask m (arrays are oc long). */
+ZB_AVX512 static inline __m512 epi(__m512 y, const zb_epi *e, int ch, __mmask16 m)
+{
+    if (e->bias)
+        y = _mm512_add_ps(y, _mm512_maskz_loadu_ps(m, e->bias + ch));
+    if (e->scale)
+        y = _mm512_add_ps(_mm512_mul_ps(y, _mm512_maskz_loadu_ps(m, e->scale + ch)),
+                          _mm512_maskz_loadu_ps(m, e->shift + ch));
+    if (e->act != ZB_EPI_NONE) {
+        y = _mm512_max_ps(y, _mm512_setzero_ps());
+        if (e->act == ZB_EPI_RELU6)
+            y = _mm512_min_ps(y, _mm512_set1_ps(6.0f));
+    }
+    return y;
+}
+
+enum { PX = 4 };   /* output pixels per block */
+
+ZB_AVX512 void zb_x86_dw_rows_avx512(const zb_dw *d, const float *x, float *y, int64_t r0, int64_t r1)
+{
+    const zb_dw_geom *g = &d->g;
+    const int c = g->c;
+    const zb_epi e = {d->bias, d->scale, d->shift, d->act};
+    /* ox whose taps are all inside the image horizontally: [lo, hi) */
+    int lo = (g->pl + g->sw - 1) / g->sw, hi = 0;
+    if (g->iw - 1 - (g->kw - 1) * g->dw + g->pl >= 0)
+        hi = (g->iw - 1 - (g->kw - 1) * g->dw + g->pl) / g->sw + 1;
+    hi = hi < g->ow ? hi : g->ow;
+    lo = lo < hi ? lo : hi;
+    const ptrdiff_t xs = (ptrdiff_t)g->sw * c;   /* next output pixel's input */
+    for (int64_t r = r0; r < r1; r++) {
+        const float *xn = x + r / g->oh * g->ih * g->iw * c;
+        const int oy = (int)(r % g->oh);
+        int ky0 = 0, ky1 = g->kh;   /* in-image window rows [ky0, ky1) */
+        while (ky0 < ky1 && oy * g->sh - g->pt + ky0 * g->dh < 0)
+            ky0++;
+        while (ky1 > ky0 && oy * g->sh - g->pt + (ky1 - 1) * g->dh >= g->ih)
+            ky1--;
+        for (int ox = 0; ox < g->ow;) {
+            float *yp = y + (r * g->ow + ox) * c;
+            if (ox >= lo && ox + PX <= hi) {
+                const float *xp0 = xn + (ptrdiff_t)(ox * g->sw - g->pl) * c;
+                for (int ch = 0; ch < c; ch += 16) {
+                    const __mmask16 m = c - ch >= 16 ? (__mmask16)0xffff : (__mmask16)((1u << (c - ch)) - 1);
+                    __m512 a0 = _mm512_setzero_ps(), a1 = a0, a2 = a0, a3 = a0;
+                    for (int ky = ky0; ky < ky1; ky++) {
+                        const int iy = oy * g->sh - g->pt + ky * g->dh;
+                        const float *xr = xp0 + (ptrdiff_t)iy * g->iw * c + ch;
+                        const float *wr = d->w + (size_t)ky * g->kw * c + ch;
+                        for (int kx = 0; kx < g->kw; kx++) {
+                            const __m512 w = _mm512_maskz_loadu_ps(m, wr + (size_t)kx * c);
+                            const float *xq = xr + (ptrdiff_t)kx * g->dw * c;
+                            a0 = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(m, xq), w, a0);
+                            a1 = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(m, xq + xs), w, a1);
+                            a2 = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(m, xq + 2 * xs), w, a2);
+                            a3 = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(m, xq + 3 * xs), w, a3);
+                        }
+                    }
+                    _mm512_mask_storeu_ps(yp + ch, m, epi(a0, &e, ch, m));
+                    _mm512_mask_storeu_ps(yp + c + ch, m, epi(a1, &e, ch, m));
+                    _mm512_mask_storeu_ps(yp + 2 * c + ch, m, epi(a2, &e, ch, m));
+                    _mm512_mask_storeu_ps(yp + 3 * c + ch, m, epi(a3, &e, ch, m));
+                }
+                ox += PX;
+                continue;
+            }
+            /* one pixel, skipping the taps outside the image; 32 channels
+             * per pass where there are (fewer passes over the taps) */
+            int kx0 = 0, kx1 = g->kw;   /* in-image window columns [kx0, kx1) */
+            while (kx0 < kx1 && ox * g->sw - g->pl + kx0 * g->dw < 0)
+                kx0++;
+            while (kx1 > kx0 && ox * g->sw - g->pl + (kx1 - 1) * g->dw >= g->iw)
+                kx1--;
+            for (int ch = 0; ch < c; ch += 32) {
+                const int n = c - ch < 32 ? c - ch : 32;
+                const __mmask16 m0 = n >= 16 ? (__mmask16)0xffff : (__mmask16)((1u << n) - 1);
+                const __mmask16 m1 = n >= 32 ? (__mmask16)0xffff : n > 16 ? (__mmask16)((1u << (n - 16)) - 1) : 0;
+                __m512 a0 = _mm512_setzero_ps(), a1 = a0;
+                for (int ky = ky0; ky < ky1; ky++) {
+                    const int iy = oy * g->sh - g->pt + ky * g->dh;
+                    for (int kx = kx0; kx < kx1; kx++) {
+                        const int ix = ox * g->sw - g->pl + kx * g->dw;
+                        const float *xp = xn + ((size_t)iy * g->iw + ix) * c + ch;
+                        const float *wp = d->w + (size_t)(ky * g->kw + kx) * c + ch;
+                        a0 = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(m0, xp), _mm512_maskz_loadu_ps(m0, wp), a0);
+                        a1 = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(m1, xp + 16), _mm512_maskz_loadu_ps(m1, wp + 16),
+                                             a1);
+                    }
+                }
+                _mm512_mask_storeu_ps(yp + ch, m0, epi(a0, &e, ch, m0));
+                if (m1)
+                    _mm512_mask_storeu_ps(yp + ch + 16, m1, epi(a1, &e, ch + 16, m1));
+            }
+            ox++;
+        }
+    }
+}

@@ -154,10 +154,11 @@ void zb_global_avgpool_images(int hw, int c, const float *x, float *y, int64_t n
 
 void zb_ew_affine(int64_t npix, int c, const float *x, float *y, const zb_epi *e)
 {
-    (zb_cpu_fast() ? zb_x86_ew_affine : zb_ew_affine_ref)(npix, c, x, y, e);
+    (zb_cpu_avx512() ? zb_x86_ew_affine_avx512 : zb_cpu_fast() ? zb_x86_ew_affine : zb_ew_affine_ref)(npix, c, x, y, e);
 }
 
 void zb_ew_add(int64_t npix, int c, const float *a, const float *b, float alpha, float *y, const zb_epi *e)
 {
-    (zb_cpu_fast() ? zb_x86_ew_add : zb_ew_add_ref)(npix, c, a, b, alpha, y, e);
+    (zb_cpu_avx512() ? zb_x86_ew_add_avx512 : zb_cpu_fast() ? zb_x86_ew_add : zb_ew_add_ref)(npix, c, a, b, alpha, y,
+                                                                                            e);
 }

@@ -5,26 +5,8 @@
  * all give the same bits; the row count and the column mask only choose
  * which chains run and which results are stored.  Compiled with -mavx2
  * -mfma; the AVX-512 code is enabled per function. */
-#include <immintrin.h>
-
+#include "kernels/x86/simd512.h"
 #include "kernels/x86/x86.h"
-
-#define ZB_AVX512 __attribute__((target("avx512f,fma,avx2")))
-
-ZB_AVX512 static inline __m512 epi16(__m512 y, const zb_epi *e, int off)
-{
-    if (e->bias)
-        y = _mm512_add_ps(y, _mm512_loadu_ps(e->bias + off));
-    if (e->scale)
-        y = _mm512_add_ps(_mm512_mul_ps(y, _mm512_loadu_ps(e->scale + off)), _mm512_loadu_ps(e->shift + off));
-    if (e->act != ZB_EPI_NONE) {
-        /* max_ps(y, 0) returns 0 for NaN and -0, as y > 0 ? y : 0 does */
-        y = _mm512_max_ps(y, _mm512_setzero_ps());
-        if (e->act == ZB_EPI_RELU6)
-            y = _mm512_min_ps(y, _mm512_set1_ps(6.0f));
-    }
-    return y;
-}
 
 /* MR rows x NP panels; the last panel's columns masked by m (loads of C and
  * stores).  Inlined with constant MR, NP: the accumulators stay in zmm. */
@@ -63,7 +45,7 @@ ZB_AVX512 static inline __attribute__((always_inline)) void kern(const int MR, c
     for (int i = 0; i < MR; i++)
 #pragma GCC unroll 2
         for (int j = 0; j < NP; j++) {
-            const __m512 y = e ? epi16(acc[i][j], e, 16 * j) : acc[i][j];
+            const __m512 y = zb_epi16(acc[i][j], e, 16 * j, (__mmask16)0xffff);
             if (j == NP - 1)
                 _mm512_mask_storeu_ps(c + i * ldc + 16 * j, m, y);
             else

@@ -39,6 +39,10 @@ void zb_x86_avgpool_rows(const zb_pool_geom *g, const float *x, float *y, int64_
 void zb_x86_global_avgpool(int hw, int c, const float *x, float *y, int64_t n0, int64_t n1);
 void zb_x86_ew_affine(int64_t npix, int c, const float *x, float *y, const zb_epi *e);
 void zb_x86_ew_add(int64_t npix, int c, const float *a, const float *b, float alpha, float *y, const zb_epi *e);
+/* The same, AVX-512F (call only when zb_cpu_avx512()). */
+void zb_x86_ew_affine_avx512(int64_t npix, int c, const float *x, float *y, const zb_epi *e);
+void zb_x86_ew_add_avx512(int64_t npix, int c, const float *a, const float *b, float alpha, float *y,
+                          const zb_epi *e);
 double zb_x86_fma_peak_gflops(int nthreads, double seconds);
 
 #endif

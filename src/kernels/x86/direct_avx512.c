@@ -1,31 +1,14 @@
-/* AVX-512F depthwise convolution (multiplier 1), NHWC: 16 channels per zmm,
+/* AVX-512F depthwise convolution (multiplier 1) and element-wise kernels, NHWC.
+ *
+ * Depthwise: 16 channels per zmm,
  * four output pixels of a row at once where their windows lie inside the
  * image horizontally, so that each weight vector loaded serves four FMAs.
  * Each output lane is the same chain as in the AVX2 kernel: acc = +0, then
  * fma(x, w, acc) over the in-image taps in (ky, kx) order, then the
  * epilogue, so the bits are the same.  Compiled with -mavx2 -mfma; the
  * AVX-512 code is enabled per function. */
-#include <immintrin.h>
-
+#include "kernels/x86/simd512.h"
 #include "kernels/x86/x86.h"
-
-#define ZB_AVX512 __attribute__((target("avx512f,fma,avx2")))
-
-/* zb_epi_apply on channels [ch, ch + 16) under mask m (arrays are oc long). */
-ZB_AVX512 static inline __m512 epi(__m512 y, const zb_epi *e, int ch, __mmask16 m)
-{
-    if (e->bias)
-        y = _mm512_add_ps(y, _mm512_maskz_loadu_ps(m, e->bias + ch));
-    if (e->scale)
-        y = _mm512_add_ps(_mm512_mul_ps(y, _mm512_maskz_loadu_ps(m, e->scale + ch)),
-                          _mm512_maskz_loadu_ps(m, e->shift + ch));
-    if (e->act != ZB_EPI_NONE) {
-        y = _mm512_max_ps(y, _mm512_setzero_ps());
-        if (e->act == ZB_EPI_RELU6)
-            y = _mm512_min_ps(y, _mm512_set1_ps(6.0f));
-    }
-    return y;
-}
 
 enum { PX = 4 };   /* output pixels per block */
 
@@ -54,7 +37,7 @@ ZB_AVX512 void zb_x86_dw_rows_avx512(const zb_dw *d, const float *x, float *y, i
             if (ox >= lo && ox + PX <= hi) {
                 const float *xp0 = xn + (ptrdiff_t)(ox * g->sw - g->pl) * c;
                 for (int ch = 0; ch < c; ch += 16) {
-                    const __mmask16 m = c - ch >= 16 ? (__mmask16)0xffff : (__mmask16)((1u << (c - ch)) - 1);
+                    const __mmask16 m = zb_mask16(c - ch);
                     __m512 a0 = _mm512_setzero_ps(), a1 = a0, a2 = a0, a3 = a0;
                     for (int ky = ky0; ky < ky1; ky++) {
                         const int iy = oy * g->sh - g->pt + ky * g->dh;
@@ -69,10 +52,10 @@ ZB_AVX512 void zb_x86_dw_rows_avx512(const zb_dw *d, const float *x, float *y, i
                             a3 = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(m, xq + 3 * xs), w, a3);
                         }
                     }
-                    _mm512_mask_storeu_ps(yp + ch, m, epi(a0, &e, ch, m));
-                    _mm512_mask_storeu_ps(yp + c + ch, m, epi(a1, &e, ch, m));
-                    _mm512_mask_storeu_ps(yp + 2 * c + ch, m, epi(a2, &e, ch, m));
-                    _mm512_mask_storeu_ps(yp + 3 * c + ch, m, epi(a3, &e, ch, m));
+                    _mm512_mask_storeu_ps(yp + ch, m, zb_epi16(a0, &e, ch, m));
+                    _mm512_mask_storeu_ps(yp + c + ch, m, zb_epi16(a1, &e, ch, m));
+                    _mm512_mask_storeu_ps(yp + 2 * c + ch, m, zb_epi16(a2, &e, ch, m));
+                    _mm512_mask_storeu_ps(yp + 3 * c + ch, m, zb_epi16(a3, &e, ch, m));
                 }
                 ox += PX;
                 continue;
@@ -86,8 +69,7 @@ ZB_AVX512 void zb_x86_dw_rows_avx512(const zb_dw *d, const float *x, float *y, i
                 kx1--;
             for (int ch = 0; ch < c; ch += 32) {
                 const int n = c - ch < 32 ? c - ch : 32;
-                const __mmask16 m0 = n >= 16 ? (__mmask16)0xffff : (__mmask16)((1u << n) - 1);
-                const __mmask16 m1 = n >= 32 ? (__mmask16)0xffff : n > 16 ? (__mmask16)((1u << (n - 16)) - 1) : 0;
+                const __mmask16 m0 = zb_mask16(n), m1 = n > 16 ? zb_mask16(n - 16) : 0;
                 __m512 a0 = _mm512_setzero_ps(), a1 = a0;
                 for (int ky = ky0; ky < ky1; ky++) {
                     const int iy = oy * g->sh - g->pt + ky * g->dh;
@@ -100,11 +82,51 @@ ZB_AVX512 void zb_x86_dw_rows_avx512(const zb_dw *d, const float *x, float *y, i
                                              a1);
                     }
                 }
-                _mm512_mask_storeu_ps(yp + ch, m0, epi(a0, &e, ch, m0));
+                _mm512_mask_storeu_ps(yp + ch, m0, zb_epi16(a0, &e, ch, m0));
                 if (m1)
-                    _mm512_mask_storeu_ps(yp + ch + 16, m1, epi(a1, &e, ch + 16, m1));
+                    _mm512_mask_storeu_ps(yp + ch + 16, m1, zb_epi16(a1, &e, ch + 16, m1));
             }
             ox++;
+        }
+    }
+}
+
+/* ---- element-wise ------------------------------------------------------------ */
+
+/* Without per-channel arrays the epilogue is the same for every channel:
+ * the whole buffer is one run of npix * c floats. */
+static inline int per_channel(const zb_epi *e) { return e && (e->bias || e->scale); }
+
+ZB_AVX512 void zb_x86_ew_affine_avx512(int64_t npix, int c, const float *x, float *y, const zb_epi *e)
+{
+    const int chan = per_channel(e);
+    const int64_t run = chan ? c : npix * c, runs = chan ? npix : 1;
+    for (int64_t p = 0; p < runs; p++) {
+        const float *xp = x + p * run;
+        float *yp = y + p * run;
+        for (int64_t i = 0; i < run; i += 16) {
+            const __mmask16 m = zb_mask16(run - i);
+            _mm512_mask_storeu_ps(yp + i, m, zb_epi16(_mm512_maskz_loadu_ps(m, xp + i), e, chan ? i : 0, m));
+        }
+    }
+}
+
+ZB_AVX512 void zb_x86_ew_add_avx512(int64_t npix, int c, const float *a, const float *b, float alpha, float *y,
+                                    const zb_epi *e)
+{
+    const int chan = per_channel(e);
+    const int64_t run = chan ? c : npix * c, runs = chan ? npix : 1;
+    const __m512 va = _mm512_set1_ps(alpha);
+    for (int64_t p = 0; p < runs; p++) {
+        const float *ap = a + p * run, *bp = b + p * run;
+        float *yp = y + p * run;
+        for (int64_t i = 0; i < run; i += 16) {
+            const __mmask16 m = zb_mask16(run - i);
+            __m512 vb = _mm512_maskz_loadu_ps(m, bp + i);
+            if (alpha != 1.0f)
+                vb = _mm512_mul_ps(va, vb);
+            const __m512 v = _mm512_add_ps(_mm512_maskz_loadu_ps(m, ap + i), vb);
+            _mm512_mask_storeu_ps(yp + i, m, zb_epi16(v, e, chan ? i : 0, m));
         }
     }
 }

@@ -237,6 +237,17 @@ static inline int block(const zb_gemm_b *b, ukernel_fn uk, int wide, const float
     return 1;
 }
 
+/* Two full row panels whose 12 rows lie at one stride (packed A, a matrix,
+ * most 1x1 convolution rows): the stride, else 0. */
+static ptrdiff_t uniform12(const float *const *rows)
+{
+    const ptrdiff_t d = rows[1] - rows[0];
+    for (int i = 2; i < 2 * MR; i++)
+        if (rows[i] - rows[0] != i * d)
+            return 0;
+    return d;
+}
+
 /* Output rows [m0, m1) (at most ZB_MT_MAX) x panels [p0, p1) of C.  All the
  * tile's A row panels of a K block are packed first (L2), then each B panel
  * (L1) meets every row panel. */
@@ -264,6 +275,17 @@ static void gemm_block(const zb_gemm_b *b, const a_src *s, int64_t m0, int64_t m
             for (int rp = 0; rp < n_rp; rp++) {
                 const int64_t m = m0 + (int64_t)rp * MR;
                 const int mr = m1 - m < MR ? (int)(m1 - m) : MR;
+                ptrdiff_t lda;
+                if (wide && pe == p + 2 && b->n - p * NR >= 2 * NR && m + 2 * MR <= m1 &&
+                    (lda = uniform12(rows[rp])) != 0) {   /* rows[rp + 1] follows rows[rp] */
+                    const zb_epi e = {b->bias ? b->bias + p * NR : NULL, b->scale ? b->scale + p * NR : NULL,
+                                      b->shift ? b->shift + p * NR : NULL, b->act};
+                    zb_x86_gemm_12x32_avx512(kb, rows[rp][0], lda, bw + (size_t)p * kb * NR,
+                                             bw + (size_t)(p + 1) * kb * NR, c + m * ldc + p * NR, ldc, !first,
+                                             last && has_epi ? &e : NULL);
+                    rp++;
+                    continue;
+                }
                 for (int q = p; q < pe;)
                     q += block(b, uk, wide, rows[rp], mr, q, pe, bw, kb, first, last && has_epi ? &dummy : NULL,
                                c + m * ldc + q * NR, ldc);

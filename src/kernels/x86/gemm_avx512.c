@@ -72,6 +72,41 @@ ZB_AVX512 void zb_x86_gemm_avx512(int mr, int np, int nr, int kc, const float *c
     kernels[np - 1][mr - 1](kc, a, b0, b1, c, ldc, accumulate, e, (__mmask16)((1u << nr) - 1));
 }
 
+/* 12 rows at a uniform stride (a + i * lda) x two panels: 24 accumulators.
+ * The rows are addressed from four pointers and the stride so that the
+ * loop needs few integer registers. */
+#define ROW12(i, p, off)                                                                                            \
+    x = _mm512_set1_ps((p)[off]), acc[i][0] = _mm512_fmadd_ps(x, b0, acc[i][0]),                                  \
+    acc[i][1] = _mm512_fmadd_ps(x, b1, acc[i][1])
+
+ZB_AVX512 void zb_x86_gemm_12x32_avx512(int kc, const float *a, ptrdiff_t lda, const float *b0p, const float *b1p,
+                                        float *c, ptrdiff_t ldc, int accumulate, const zb_epi *e)
+{
+    __m512 acc[12][2];
+#pragma GCC unroll 12
+    for (int i = 0; i < 12; i++)
+#pragma GCC unroll 2
+        for (int j = 0; j < 2; j++)
+            acc[i][j] = accumulate ? _mm512_loadu_ps(c + i * ldc + 16 * j) : _mm512_setzero_ps();
+    const float *p0 = a, *p3 = a + 3 * lda, *p6 = a + 6 * lda, *p9 = a + 9 * lda;
+    const ptrdiff_t boff = b1p - b0p;
+#pragma GCC unroll 2
+    for (int k = 0; k < kc; k++) {
+        const __m512 b0 = _mm512_loadu_ps(b0p), b1 = _mm512_loadu_ps(b0p + boff);
+        __m512 x;
+        ROW12(0, p0, 0), ROW12(1, p0, lda), ROW12(2, p0, 2 * lda);
+        ROW12(3, p3, 0), ROW12(4, p3, lda), ROW12(5, p3, 2 * lda);
+        ROW12(6, p6, 0), ROW12(7, p6, lda), ROW12(8, p6, 2 * lda);
+        ROW12(9, p9, 0), ROW12(10, p9, lda), ROW12(11, p9, 2 * lda);
+        p0++, p3++, p6++, p9++, b0p += 16;
+    }
+#pragma GCC unroll 12
+    for (int i = 0; i < 12; i++)
+#pragma GCC unroll 2
+        for (int j = 0; j < 2; j++)
+            _mm512_storeu_ps(c + i * ldc + 16 * j, zb_epi16(acc[i][j], e, 16 * j, (__mmask16)0xffff));
+}
+
 /* 12 independent zmm FMA chains per thread, for the AVX-512 peak. */
 ZB_AVX512 float zb_x86_fma_loop_avx512(long iters)
 {

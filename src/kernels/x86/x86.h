@@ -29,6 +29,9 @@ void zb_x86_gemm_6x16(int kc, const float *const *a, const float *b, float *c, p
  * last panel only the first nr (1..16) columns of C are loaded and stored. */
 void zb_x86_gemm_avx512(int mr, int np, int nr, int kc, const float *const *a, const float *b0, const float *b1,
                         float *c, ptrdiff_t ldc, int accumulate, const zb_epi *e);
+/* 12 rows a + i * lda (i < 12) x two full panels (32 columns), AVX-512F. */
+void zb_x86_gemm_12x32_avx512(int kc, const float *a, ptrdiff_t lda, const float *b0, const float *b1, float *c,
+                              ptrdiff_t ldc, int accumulate, const zb_epi *e);
 float zb_x86_fma_loop_avx512(long iters);
 
 void zb_x86_dw_rows(const zb_dw *d, const float *x, float *y, int64_t r0, int64_t r1);

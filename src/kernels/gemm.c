@@ -208,7 +208,8 @@ static void a_rows(const a_src *s, int64_t m, int mr, int k0, int kb, float *buf
  * 6x16 block, edge blocks through a scratch tile so that the same
  * microkernel computes them.  Returns the panels done. */
 static inline int block(const zb_gemm_b *b, ukernel_fn uk, int wide, const float *const *rows, int mr, int p, int p1,
-                         const float *bw, int kb, int first, const zb_epi *epi_base, float *cp, ptrdiff_t ldc)
+                         const float *bw, int kb, int first, const zb_epi *epi_base, float *cp, ptrdiff_t ldc,
+                         const float *pf, int npf)
 {
     const int left = b->n - p * NR, nr = left < NR ? left : NR;
     zb_epi e, *ep = NULL;
@@ -220,7 +221,7 @@ static inline int block(const zb_gemm_b *b, ukernel_fn uk, int wide, const float
     const float *bp = bw + (size_t)p * kb * NR;
     if (wide) {
         const int np = p + 1 < p1 && left > NR ? 2 : 1, nlast = np == 2 ? (left - NR < NR ? left - NR : NR) : nr;
-        zb_x86_gemm_avx512(mr, np, nlast, kb, rows, bp, bp + (size_t)kb * NR, cp, ldc, !first, ep);
+        zb_x86_gemm_avx512(mr, np, nlast, kb, rows, bp, bp + (size_t)kb * NR, cp, ldc, !first, ep, pf, npf);
         return np;
     }
     if (mr == MR && nr == NR) {
@@ -272,9 +273,29 @@ static void gemm_block(const zb_gemm_b *b, const a_src *s, int64_t m0, int64_t m
         const int step = wide ? 2 : 1;
         for (int p = p0; p < p1; p += step) {
             const int pe = p + step < p1 ? p + step : p1;   /* this step's panels [p, pe) */
+            /* The B lines needed next (the next step's panels, else the next
+             * K block's first ones), prefetched into L2 while this step
+             * runs, a share per kernel call: at batch 1 weights come from
+             * memory, each line used by few rows. */
+            const float *nb = NULL;
+            int left = 0;
+            if (pe < p1) {
+                nb = bw + (size_t)pe * kb * NR;
+                left = ((pe + step < p1 ? pe + step : p1) - pe) * kb;
+            } else if (last == 0) {
+                const int kbn = b->k - k0 - kb < b->kc ? b->k - k0 - kb : b->kc;
+                nb = b->w + (size_t)(k0 + kb) * b->np * NR + (size_t)p0 * kbn * NR;
+                left = (p0 + step < p1 ? step : p1 - p0) * kbn;
+            }
+            const int quota = wide ? (left + (n_rp + 1) / 2 - 1) / ((n_rp + 1) / 2) : 0;
             for (int rp = 0; rp < n_rp; rp++) {
                 const int64_t m = m0 + (int64_t)rp * MR;
                 const int mr = m1 - m < MR ? (int)(m1 - m) : MR;
+                int npf = quota < left ? quota : left;
+                npf = npf < kb ? npf : kb;
+                const float *pf = nb;
+                if (npf > 0)
+                    nb += (size_t)npf * NR, left -= npf;
                 ptrdiff_t lda;
                 if (wide && pe == p + 2 && b->n - p * NR >= 2 * NR && m + 2 * MR <= m1 &&
                     (lda = uniform12(rows[rp])) != 0) {   /* rows[rp + 1] follows rows[rp] */
@@ -282,13 +303,13 @@ static void gemm_block(const zb_gemm_b *b, const a_src *s, int64_t m0, int64_t m
                                       b->shift ? b->shift + p * NR : NULL, b->act};
                     zb_x86_gemm_12x32_avx512(kb, rows[rp][0], lda, bw + (size_t)p * kb * NR,
                                              bw + (size_t)(p + 1) * kb * NR, c + m * ldc + p * NR, ldc, !first,
-                                             last && has_epi ? &e : NULL);
+                                             last && has_epi ? &e : NULL, pf, npf);
                     rp++;
                     continue;
                 }
                 for (int q = p; q < pe;)
                     q += block(b, uk, wide, rows[rp], mr, q, pe, bw, kb, first, last && has_epi ? &dummy : NULL,
-                               c + m * ldc + q * NR, ldc);
+                               c + m * ldc + q * NR, ldc, q == p ? pf : NULL, q == p ? npf : 0);
             }
         }
     }

@@ -13,7 +13,8 @@
 ZB_AVX512 static inline __attribute__((always_inline)) void kern(const int MR, const int NP, int kc,
                                                                  const float *const *a, const float *b0,
                                                                  const float *b1, float *c, ptrdiff_t ldc,
-                                                                 int accumulate, const zb_epi *e, __mmask16 m)
+                                                                 int accumulate, const zb_epi *e, __mmask16 m,
+                                                                 const float *pf, int npf)
 {
     __m512 acc[6][2];
     const float *ap[6];
@@ -27,8 +28,23 @@ ZB_AVX512 static inline __attribute__((always_inline)) void kern(const int MR, c
                         : j == NP - 1 ? _mm512_maskz_loadu_ps(m, c + i * ldc + 16 * j)
                                       : _mm512_loadu_ps(c + i * ldc + 16 * j);
     }
+    int k = 0;
+    for (; k < npf; k++) {   /* the same, also fetching the next B lines into L2 */
+        _mm_prefetch((const char *)(pf + 16 * k), _MM_HINT_T1);
+        __m512 b[2];
+#pragma GCC unroll 2
+        for (int j = 0; j < NP; j++)
+            b[j] = _mm512_loadu_ps(bp[j] + 16 * k);
+#pragma GCC unroll 6
+        for (int i = 0; i < MR; i++) {
+            const __m512 x = _mm512_set1_ps(ap[i][k]);
+#pragma GCC unroll 2
+            for (int j = 0; j < NP; j++)
+                acc[i][j] = _mm512_fmadd_ps(x, b[j], acc[i][j]);
+        }
+    }
 #pragma GCC unroll 4
-    for (int k = 0; k < kc; k++) {
+    for (; k < kc; k++) {
         __m512 b[2];
 #pragma GCC unroll 2
         for (int j = 0; j < NP; j++)
@@ -55,21 +71,24 @@ ZB_AVX512 static inline __attribute__((always_inline)) void kern(const int MR, c
 
 #define KDEF(R, P)                                                                                                 \
     ZB_AVX512 static void k##R##x##P(int kc, const float *const *a, const float *b0, const float *b1, float *c,  \
-                                     ptrdiff_t ldc, int accumulate, const zb_epi *e, __mmask16 m)                \
+                                     ptrdiff_t ldc, int accumulate, const zb_epi *e, __mmask16 m, const float *pf, \
+                                     int npf)                                                                      \
     {                                                                                                              \
-        kern(R, P, kc, a, b0, b1, c, ldc, accumulate, e, m);                                                      \
+        kern(R, P, kc, a, b0, b1, c, ldc, accumulate, e, m, pf, npf);                                             \
     }
 KDEF(1, 1) KDEF(2, 1) KDEF(3, 1) KDEF(4, 1) KDEF(5, 1) KDEF(6, 1)
 KDEF(1, 2) KDEF(2, 2) KDEF(3, 2) KDEF(4, 2) KDEF(5, 2) KDEF(6, 2)
 
 typedef void (*kfn)(int, const float *const *, const float *, const float *, float *, ptrdiff_t, int,
-                    const zb_epi *, __mmask16);
+                    const zb_epi *, __mmask16, const float *, int);
 static const kfn kernels[2][6] = {{k1x1, k2x1, k3x1, k4x1, k5x1, k6x1}, {k1x2, k2x2, k3x2, k4x2, k5x2, k6x2}};
 
 ZB_AVX512 void zb_x86_gemm_avx512(int mr, int np, int nr, int kc, const float *const *a, const float *b0,
-                                  const float *b1, float *c, ptrdiff_t ldc, int accumulate, const zb_epi *e)
+                                  const float *b1, float *c, ptrdiff_t ldc, int accumulate, const zb_epi *e,
+                                  const float *pf, int npf)
 {
-    kernels[np - 1][mr - 1](kc, a, b0, b1, c, ldc, accumulate, e, (__mmask16)((1u << nr) - 1));
+    npf = npf < kc ? npf : kc;
+    kernels[np - 1][mr - 1](kc, a, b0, b1, c, ldc, accumulate, e, (__mmask16)((1u << nr) - 1), pf, npf);
 }
 
 /* 12 rows at a uniform stride (a + i * lda) x two panels: 24 accumulators.
@@ -80,7 +99,8 @@ ZB_AVX512 void zb_x86_gemm_avx512(int mr, int np, int nr, int kc, const float *c
     acc[i][1] = _mm512_fmadd_ps(x, b1, acc[i][1])
 
 ZB_AVX512 void zb_x86_gemm_12x32_avx512(int kc, const float *a, ptrdiff_t lda, const float *b0p, const float *b1p,
-                                        float *c, ptrdiff_t ldc, int accumulate, const zb_epi *e)
+                                        float *c, ptrdiff_t ldc, int accumulate, const zb_epi *e, const float *pf,
+                                        int npf)
 {
     __m512 acc[12][2];
 #pragma GCC unroll 12
@@ -90,8 +110,20 @@ ZB_AVX512 void zb_x86_gemm_12x32_avx512(int kc, const float *a, ptrdiff_t lda, c
             acc[i][j] = accumulate ? _mm512_loadu_ps(c + i * ldc + 16 * j) : _mm512_setzero_ps();
     const float *p0 = a, *p3 = a + 3 * lda, *p6 = a + 6 * lda, *p9 = a + 9 * lda;
     const ptrdiff_t boff = b1p - b0p;
+    int k = 0;
+    npf = npf < kc ? npf : kc;
+    for (; k < npf; k++) {   /* the same, also fetching the next B lines into L2 */
+        _mm_prefetch((const char *)(pf + 16 * k), _MM_HINT_T1);
+        const __m512 b0 = _mm512_loadu_ps(b0p), b1 = _mm512_loadu_ps(b0p + boff);
+        __m512 x;
+        ROW12(0, p0, 0), ROW12(1, p0, lda), ROW12(2, p0, 2 * lda);
+        ROW12(3, p3, 0), ROW12(4, p3, lda), ROW12(5, p3, 2 * lda);
+        ROW12(6, p6, 0), ROW12(7, p6, lda), ROW12(8, p6, 2 * lda);
+        ROW12(9, p9, 0), ROW12(10, p9, lda), ROW12(11, p9, 2 * lda);
+        p0++, p3++, p6++, p9++, b0p += 16;
+    }
 #pragma GCC unroll 2
-    for (int k = 0; k < kc; k++) {
+    for (; k < kc; k++) {
         const __m512 b0 = _mm512_loadu_ps(b0p), b1 = _mm512_loadu_ps(b0p + boff);
         __m512 x;
         ROW12(0, p0, 0), ROW12(1, p0, lda), ROW12(2, p0, 2 * lda);

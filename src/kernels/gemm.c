@@ -292,7 +292,7 @@ static void gemm_block(const zb_gemm_b *b, const a_src *s, int64_t m0, int64_t m
                 const int64_t m = m0 + (int64_t)rp * MR;
                 const int mr = m1 - m < MR ? (int)(m1 - m) : MR;
                 int npf = quota < left ? quota : left;
-                npf = npf < kb ? npf : kb;
+                npf = npf < 2 * kb ? npf : 2 * kb;
                 const float *pf = nb;
                 if (npf > 0)
                     nb += (size_t)npf * NR, left -= npf;
@@ -335,24 +335,28 @@ typedef struct tiles {
 } tiles;
 
 /* Tile sizes may depend on the thread count: no result depends on them.
- * Few rows (small batch, late layers): split columns first, since every row
- * tile streams its columns' weights again. */
+ * With several threads, at least two tiles per thread.  Few rows (small
+ * batch, late layers): split columns first, since every row tile streams
+ * its columns' weights again, but keep panel pairs and row-panel pairs
+ * whole for the AVX-512 kernels (12x32). */
 static void plan_tiles(tiles *t, int nthreads)
 {
-    const int np = t->b->np;
+    const int np = t->b->np, pair = zb_cpu_avx512() ? 2 : 1;
+    const int64_t want_tiles = nthreads > 1 ? 2 * nthreads : 1;
     t->mt = zb_x86_cfg.mt;
     t->pt = zb_x86_cfg.pt < np ? zb_x86_cfg.pt : np;
     int64_t n_mt = (t->m + t->mt - 1) / t->mt;
     t->n_pt = (np + t->pt - 1) / t->pt;
-    if (n_mt * t->n_pt < 2 * nthreads) {        /* more column tiles */
-        int want = (int)((2 * nthreads + n_mt - 1) / n_mt);
+    if (n_mt * t->n_pt < want_tiles) {        /* more column tiles */
+        int want = (int)((want_tiles + n_mt - 1) / n_mt);
         want = want < np ? want : np;
         t->pt = (np + want - 1) / want;
+        t->pt = (t->pt + pair - 1) / pair * pair;
         t->n_pt = (np + t->pt - 1) / t->pt;
     }
-    if (n_mt * t->n_pt < 2 * nthreads && t->m > MR) {   /* then more row tiles */
-        int64_t want = (2 * nthreads + t->n_pt - 1) / t->n_pt;
-        t->mt = ((t->m + want - 1) / want + MR - 1) / MR * MR;
+    if (n_mt * t->n_pt < want_tiles && t->m > MR) {   /* then more row tiles */
+        const int64_t want = (want_tiles + t->n_pt - 1) / t->n_pt, step = pair * MR;
+        t->mt = ((t->m + want - 1) / want + step - 1) / step * step;
     }
 }
 

@@ -14,8 +14,9 @@ ZB_AVX512 static inline __attribute__((always_inline)) void kern(const int MR, c
                                                                  const float *const *a, const float *b0,
                                                                  const float *b1, float *c, ptrdiff_t ldc,
                                                                  int accumulate, const zb_epi *e, __mmask16 m,
-                                                                 const float *pf, int npf)
+                                                                 const float *pf, int npf2)
 {
+    const int npf = npf2 < kc ? npf2 : kc;
     __m512 acc[6][2];
     const float *ap[6];
     const float *bp[2] = {b0, b1};
@@ -31,6 +32,8 @@ ZB_AVX512 static inline __attribute__((always_inline)) void kern(const int MR, c
     int k = 0;
     for (; k < npf; k++) {   /* the same, also fetching the next B lines into L2 */
         _mm_prefetch((const char *)(pf + 16 * k), _MM_HINT_T1);
+        if (k + kc < npf2)
+            _mm_prefetch((const char *)(pf + 16 * (k + kc)), _MM_HINT_T1);
         __m512 b[2];
 #pragma GCC unroll 2
         for (int j = 0; j < NP; j++)
@@ -87,7 +90,6 @@ ZB_AVX512 void zb_x86_gemm_avx512(int mr, int np, int nr, int kc, const float *c
                                   const float *b1, float *c, ptrdiff_t ldc, int accumulate, const zb_epi *e,
                                   const float *pf, int npf)
 {
-    npf = npf < kc ? npf : kc;
     kernels[np - 1][mr - 1](kc, a, b0, b1, c, ldc, accumulate, e, (__mmask16)((1u << nr) - 1), pf, npf);
 }
 
@@ -111,9 +113,11 @@ ZB_AVX512 void zb_x86_gemm_12x32_avx512(int kc, const float *a, ptrdiff_t lda, c
     const float *p0 = a, *p3 = a + 3 * lda, *p6 = a + 6 * lda, *p9 = a + 9 * lda;
     const ptrdiff_t boff = b1p - b0p;
     int k = 0;
-    npf = npf < kc ? npf : kc;
-    for (; k < npf; k++) {   /* the same, also fetching the next B lines into L2 */
+    const int npf1 = npf < kc ? npf : kc;
+    for (; k < npf1; k++) {   /* the same, also fetching the next B lines into L2 */
         _mm_prefetch((const char *)(pf + 16 * k), _MM_HINT_T1);
+        if (k + kc < npf)
+            _mm_prefetch((const char *)(pf + 16 * (k + kc)), _MM_HINT_T1);
         const __m512 b0 = _mm512_loadu_ps(b0p), b1 = _mm512_loadu_ps(b0p + boff);
         __m512 x;
         ROW12(0, p0, 0), ROW12(1, p0, lda), ROW12(2, p0, 2 * lda);

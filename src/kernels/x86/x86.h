@@ -28,7 +28,7 @@ void zb_x86_gemm_6x16(int kc, const float *const *a, const float *b, float *c, p
  * a[0 .. mr) only) and np B panels (1 or 2: b0, and b1 when np = 2); of the
  * last panel only the first nr (1..16) columns of C are loaded and stored.
  * The AVX-512 kernels also prefetch into L2 the 64-byte lines pf + 16 * j,
- * j < min(npf, kc), one per k (B that the caller needs next). */
+ * j < min(npf, 2 * kc), at most two per k (B that the caller needs next). */
 void zb_x86_gemm_avx512(int mr, int np, int nr, int kc, const float *const *a, const float *b0, const float *b1,
                         float *c, ptrdiff_t ldc, int accumulate, const zb_epi *e, const float *pf, int npf);
 /* 12 rows a + i * lda (i < 12) x two full panels (32 columns), AVX-512F. */

@@ -134,18 +134,40 @@ typedef struct a_src {
     int group;
 } a_src;
 
-/* Row m of a convolution's A, K block [k0, k0 + kb), into dst (kb floats),
- * or a pointer straight into x when the block is one in-image tap. */
-static const float *conv_row(const a_src *s, int64_t m, int k0, int kb, float *dst)
+/* Where a convolution's A row m reads: output pixel (img, oy, ox), and the
+ * K block's start tap (ky, kx) and channel ci.  Advanced row by row without
+ * divisions. */
+typedef struct conv_pos {
+    int64_t img;
+    int oy, ox;
+    int ky, kx, ci;
+} conv_pos;
+
+static conv_pos conv_pos_at(const zb_conv_geom *g, int64_t m, int k0)
+{
+    const int64_t hw = (int64_t)g->oh * g->ow;
+    const int cig = g->ic / g->groups, t = k0 / cig;
+    return (conv_pos){m / hw, (int)(m % hw / g->ow), (int)(m % g->ow), t / g->kw, t % g->kw, k0 % cig};
+}
+
+static void conv_pos_next(const zb_conv_geom *g, conv_pos *p)
+{
+    if (++p->ox == g->ow) {
+        p->ox = 0;
+        if (++p->oy == g->oh)
+            p->oy = 0, p->img++;
+    }
+}
+
+/* A row at position p, K block of kb floats, into dst, or a pointer straight
+ * into x when the block is one in-image tap. */
+static const float *conv_row(const a_src *s, const conv_pos *p, int kb, float *dst)
 {
     const zb_conv_geom *g = &s->cv->g;
     const int cig = g->ic / g->groups;
-    const int64_t hw = (int64_t)g->oh * g->ow;
-    const int64_t img = m / hw;
-    const int iy0 = (int)(m % hw / g->ow) * g->sh - g->pt, ix0 = (int)(m % g->ow) * g->sw - g->pl;
-    const float *xn = s->x + img * g->ih * g->iw * g->ic + s->group * cig;
-    const int t = k0 / cig;
-    int ci = k0 % cig, ky = t / g->kw, kx = t % g->kw, left = kb;
+    const int iy0 = p->oy * g->sh - g->pt, ix0 = p->ox * g->sw - g->pl;
+    const float *xn = s->x + p->img * g->ih * g->iw * g->ic + s->group * cig;
+    int ci = p->ci, ky = p->ky, kx = p->kx, left = kb;
     float *d = dst;
     /* a whole window row is one contiguous span of x when taps are adjacent */
     const int span = g->groups == 1 && g->dw == 1 && ix0 >= 0 && ix0 + g->kw <= g->iw ? g->kw * cig : 0;
@@ -187,17 +209,17 @@ static const float *conv_row(const a_src *s, int64_t m, int k0, int kb, float *d
  * the last valid one (their results are discarded). */
 static void a_rows(const a_src *s, int64_t m, int mr, int k0, int kb, float *buf, const float **rows)
 {
-    for (int i = 0; i < mr; i++) {
-        if (s->a)
+    if (s->a) {
+        for (int i = 0; i < mr; i++)
             rows[i] = s->a + (m + i) * s->lda + k0;
-        else if (s->cv->direct) {
-            const zb_conv_geom *g = &s->cv->g;
-            const int64_t hw = (int64_t)g->oh * g->ow, mi = m + i;
-            const int oy = (int)(mi % hw / g->ow), ox = (int)(mi % g->ow);
-            rows[i] = s->x + (((mi / hw) * g->ih + (int64_t)oy * g->sh) * g->iw + (int64_t)ox * g->sw) * g->ic +
-                      s->group * (g->ic / g->groups) + k0;
-        } else
-            rows[i] = conv_row(s, m + i, k0, kb, buf + (size_t)i * kb);
+    } else {
+        const zb_conv_geom *g = &s->cv->g;
+        conv_pos p = conv_pos_at(g, m, k0);
+        for (int i = 0; i < mr; i++, conv_pos_next(g, &p))
+            rows[i] = s->cv->direct ? s->x + ((p.img * g->ih + (int64_t)p.oy * g->sh) * g->iw + (int64_t)p.ox * g->sw) *
+                                                 g->ic +
+                                          s->group * (g->ic / g->groups) + k0
+                                    : conv_row(s, &p, kb, buf + (size_t)i * kb);
     }
     for (int i = mr; i < MR; i++)
         rows[i] = rows[mr - 1];

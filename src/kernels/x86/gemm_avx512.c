@@ -8,6 +8,23 @@
 #include "kernels/x86/simd512.h"
 #include "kernels/x86/x86.h"
 
+/* One k of the MR x NP block: acc[i][j] = fma(a[i][k], b[j][k .. k + 16), acc[i][j]). */
+ZB_AVX512 static inline __attribute__((always_inline)) void kstep(const int MR, const int NP, const float *const *ap,
+                                                                  const float *const *bp, int k, __m512 acc[6][2])
+{
+    __m512 b[2];
+#pragma GCC unroll 2
+    for (int j = 0; j < NP; j++)
+        b[j] = _mm512_loadu_ps(bp[j] + 16 * k);
+#pragma GCC unroll 6
+    for (int i = 0; i < MR; i++) {
+        const __m512 x = _mm512_set1_ps(ap[i][k]);
+#pragma GCC unroll 2
+        for (int j = 0; j < NP; j++)
+            acc[i][j] = _mm512_fmadd_ps(x, b[j], acc[i][j]);
+    }
+}
+
 /* MR rows x NP panels; the last panel's columns masked by m (loads of C and
  * stores).  Inlined with constant MR, NP: the accumulators stay in zmm. */
 ZB_AVX512 static inline __attribute__((always_inline)) void kern(const int MR, const int NP, int kc,
@@ -34,32 +51,11 @@ ZB_AVX512 static inline __attribute__((always_inline)) void kern(const int MR, c
         _mm_prefetch((const char *)(pf + 16 * k), _MM_HINT_T1);
         if (k + kc < npf2)
             _mm_prefetch((const char *)(pf + 16 * (k + kc)), _MM_HINT_T1);
-        __m512 b[2];
-#pragma GCC unroll 2
-        for (int j = 0; j < NP; j++)
-            b[j] = _mm512_loadu_ps(bp[j] + 16 * k);
-#pragma GCC unroll 6
-        for (int i = 0; i < MR; i++) {
-            const __m512 x = _mm512_set1_ps(ap[i][k]);
-#pragma GCC unroll 2
-            for (int j = 0; j < NP; j++)
-                acc[i][j] = _mm512_fmadd_ps(x, b[j], acc[i][j]);
-        }
+        kstep(MR, NP, ap, bp, k, acc);
     }
 #pragma GCC unroll 4
-    for (; k < kc; k++) {
-        __m512 b[2];
-#pragma GCC unroll 2
-        for (int j = 0; j < NP; j++)
-            b[j] = _mm512_loadu_ps(bp[j] + 16 * k);
-#pragma GCC unroll 6
-        for (int i = 0; i < MR; i++) {
-            const __m512 x = _mm512_set1_ps(ap[i][k]);
-#pragma GCC unroll 2
-            for (int j = 0; j < NP; j++)
-                acc[i][j] = _mm512_fmadd_ps(x, b[j], acc[i][j]);
-        }
-    }
+    for (; k < kc; k++)
+        kstep(MR, NP, ap, bp, k, acc);
 #pragma GCC unroll 6
     for (int i = 0; i < MR; i++)
 #pragma GCC unroll 2
@@ -100,6 +96,18 @@ ZB_AVX512 void zb_x86_gemm_avx512(int mr, int np, int nr, int kc, const float *c
     x = _mm512_set1_ps((p)[off]), acc[i][0] = _mm512_fmadd_ps(x, b0, acc[i][0]),                                  \
     acc[i][1] = _mm512_fmadd_ps(x, b1, acc[i][1])
 
+/* One k of the 12x32 block, then the pointers move on. */
+#define K12STEP()                                                                                                  \
+    do {                                                                                                           \
+        const __m512 b0 = _mm512_loadu_ps(b0p), b1 = _mm512_loadu_ps(b0p + boff);                                 \
+        __m512 x;                                                                                                  \
+        ROW12(0, p0, 0), ROW12(1, p0, lda), ROW12(2, p0, 2 * lda);                                                 \
+        ROW12(3, p3, 0), ROW12(4, p3, lda), ROW12(5, p3, 2 * lda);                                                 \
+        ROW12(6, p6, 0), ROW12(7, p6, lda), ROW12(8, p6, 2 * lda);                                                 \
+        ROW12(9, p9, 0), ROW12(10, p9, lda), ROW12(11, p9, 2 * lda);                                               \
+        p0++, p3++, p6++, p9++, b0p += 16;                                                                         \
+    } while (0)
+
 ZB_AVX512 void zb_x86_gemm_12x32_avx512(int kc, const float *a, ptrdiff_t lda, const float *b0p, const float *b1p,
                                         float *c, ptrdiff_t ldc, int accumulate, const zb_epi *e, const float *pf,
                                         int npf)
@@ -118,24 +126,11 @@ ZB_AVX512 void zb_x86_gemm_12x32_avx512(int kc, const float *a, ptrdiff_t lda, c
         _mm_prefetch((const char *)(pf + 16 * k), _MM_HINT_T1);
         if (k + kc < npf)
             _mm_prefetch((const char *)(pf + 16 * (k + kc)), _MM_HINT_T1);
-        const __m512 b0 = _mm512_loadu_ps(b0p), b1 = _mm512_loadu_ps(b0p + boff);
-        __m512 x;
-        ROW12(0, p0, 0), ROW12(1, p0, lda), ROW12(2, p0, 2 * lda);
-        ROW12(3, p3, 0), ROW12(4, p3, lda), ROW12(5, p3, 2 * lda);
-        ROW12(6, p6, 0), ROW12(7, p6, lda), ROW12(8, p6, 2 * lda);
-        ROW12(9, p9, 0), ROW12(10, p9, lda), ROW12(11, p9, 2 * lda);
-        p0++, p3++, p6++, p9++, b0p += 16;
+        K12STEP();
     }
 #pragma GCC unroll 2
-    for (; k < kc; k++) {
-        const __m512 b0 = _mm512_loadu_ps(b0p), b1 = _mm512_loadu_ps(b0p + boff);
-        __m512 x;
-        ROW12(0, p0, 0), ROW12(1, p0, lda), ROW12(2, p0, 2 * lda);
-        ROW12(3, p3, 0), ROW12(4, p3, lda), ROW12(5, p3, 2 * lda);
-        ROW12(6, p6, 0), ROW12(7, p6, lda), ROW12(8, p6, 2 * lda);
-        ROW12(9, p9, 0), ROW12(10, p9, lda), ROW12(11, p9, 2 * lda);
-        p0++, p3++, p6++, p9++, b0p += 16;
-    }
+    for (; k < kc; k++)
+        K12STEP();
 #pragma GCC unroll 12
     for (int i = 0; i < 12; i++)
 #pragma GCC unroll 2

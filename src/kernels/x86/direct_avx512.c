@@ -1,4 +1,5 @@
-/* AVX-512F depthwise convolution (multiplier 1) and element-wise kernels, NHWC.
+/* AVX-512F depthwise convolution (multiplier 1), pooling and element-wise
+ * kernels, NHWC.
  *
  * Depthwise: 16 channels per zmm,
  * four output pixels of a row at once where their windows lie inside the
@@ -7,6 +8,8 @@
  * fma(x, w, acc) over the in-image taps in (ky, kx) order, then the
  * epilogue, so the bits are the same.  Compiled with -mavx2 -mfma; the
  * AVX-512 code is enabled per function. */
+#include <float.h>
+
 #include "kernels/x86/simd512.h"
 #include "kernels/x86/x86.h"
 
@@ -87,6 +90,91 @@ ZB_AVX512 void zb_x86_dw_rows_avx512(const zb_dw *d, const float *x, float *y, i
                     _mm512_mask_storeu_ps(yp + ch + 16, m1, zb_epi16(a1, &e, ch + 16, m1));
             }
             ox++;
+        }
+    }
+}
+
+/* ---- pooling ------------------------------------------------------------------ */
+
+/* The same lane operations as the references: max_ps(x, m) is x > m ? x : m;
+ * sums in (iy, ix) order from 0, one division.  32 channels per pass. */
+ZB_AVX512 void zb_x86_maxpool_rows_avx512(const zb_pool_geom *g, const float *x, float *y, int64_t r0, int64_t r1)
+{
+    const int c = g->c;
+    for (int64_t r = r0; r < r1; r++) {
+        const float *xn = x + r / g->oh * g->ih * g->iw * c;
+        int y0 = (int)(r % g->oh) * g->sh - g->pt, y1 = y0 + g->kh;
+        y0 = y0 < 0 ? 0 : y0;
+        y1 = y1 > g->ih ? g->ih : y1;
+        for (int ox = 0; ox < g->ow; ox++) {
+            int x0 = ox * g->sw - g->pl, x1 = x0 + g->kw;
+            x0 = x0 < 0 ? 0 : x0;
+            x1 = x1 > g->iw ? g->iw : x1;
+            float *yp = y + (r * g->ow + ox) * c;
+            for (int ch = 0; ch < c; ch += 32) {
+                const __mmask16 m0 = zb_mask16(c - ch), m1 = c - ch > 16 ? zb_mask16(c - ch - 16) : 0;
+                __m512 a0 = _mm512_set1_ps(-FLT_MAX), a1 = a0;
+                for (int iy = y0; iy < y1; iy++)
+                    for (int ix = x0; ix < x1; ix++) {
+                        const float *xp = xn + ((size_t)iy * g->iw + ix) * c + ch;
+                        a0 = _mm512_max_ps(_mm512_maskz_loadu_ps(m0, xp), a0);
+                        a1 = _mm512_max_ps(_mm512_maskz_loadu_ps(m1, xp + 16), a1);
+                    }
+                _mm512_mask_storeu_ps(yp + ch, m0, a0);
+                _mm512_mask_storeu_ps(yp + ch + 16, m1, a1);
+            }
+        }
+    }
+}
+
+ZB_AVX512 void zb_x86_avgpool_rows_avx512(const zb_pool_geom *g, const float *x, float *y, int64_t r0, int64_t r1)
+{
+    const int c = g->c;
+    for (int64_t r = r0; r < r1; r++) {
+        const float *xn = x + r / g->oh * g->ih * g->iw * c;
+        int y0 = (int)(r % g->oh) * g->sh - g->pt, y1 = y0 + g->kh;
+        y1 = y1 > g->ih + g->pb ? g->ih + g->pb : y1;
+        const int ph = y1 - y0;
+        y0 = y0 < 0 ? 0 : y0;
+        y1 = y1 > g->ih ? g->ih : y1;
+        for (int ox = 0; ox < g->ow; ox++) {
+            int x0 = ox * g->sw - g->pl, x1 = x0 + g->kw;
+            x1 = x1 > g->iw + g->pr ? g->iw + g->pr : x1;
+            const int pw = x1 - x0;
+            x0 = x0 < 0 ? 0 : x0;
+            x1 = x1 > g->iw ? g->iw : x1;
+            const __m512 div = _mm512_set1_ps((float)(g->count_include_pad ? ph * pw : (y1 - y0) * (x1 - x0)));
+            float *yp = y + (r * g->ow + ox) * c;
+            for (int ch = 0; ch < c; ch += 32) {
+                const __mmask16 m0 = zb_mask16(c - ch), m1 = c - ch > 16 ? zb_mask16(c - ch - 16) : 0;
+                __m512 a0 = _mm512_setzero_ps(), a1 = a0;
+                for (int iy = y0; iy < y1; iy++)
+                    for (int ix = x0; ix < x1; ix++) {
+                        const float *xp = xn + ((size_t)iy * g->iw + ix) * c + ch;
+                        a0 = _mm512_add_ps(a0, _mm512_maskz_loadu_ps(m0, xp));
+                        a1 = _mm512_add_ps(a1, _mm512_maskz_loadu_ps(m1, xp + 16));
+                    }
+                _mm512_mask_storeu_ps(yp + ch, m0, _mm512_div_ps(a0, div));
+                _mm512_mask_storeu_ps(yp + ch + 16, m1, _mm512_div_ps(a1, div));
+            }
+        }
+    }
+}
+
+ZB_AVX512 void zb_x86_global_avgpool_avx512(int hw, int c, const float *x, float *y, int64_t n0, int64_t n1)
+{
+    const __m512 div = _mm512_set1_ps((float)hw);
+    for (int64_t img = n0; img < n1; img++) {
+        const float *xn = x + img * hw * c;
+        for (int ch = 0; ch < c; ch += 32) {
+            const __mmask16 m0 = zb_mask16(c - ch), m1 = c - ch > 16 ? zb_mask16(c - ch - 16) : 0;
+            __m512 a0 = _mm512_setzero_ps(), a1 = a0;
+            for (int p = 0; p < hw; p++) {
+                a0 = _mm512_add_ps(a0, _mm512_maskz_loadu_ps(m0, xn + (size_t)p * c + ch));
+                a1 = _mm512_add_ps(a1, _mm512_maskz_loadu_ps(m1, xn + (size_t)p * c + ch + 16));
+            }
+            _mm512_mask_storeu_ps(y + img * c + ch, m0, _mm512_div_ps(a0, div));
+            _mm512_mask_storeu_ps(y + img * c + ch + 16, m1, _mm512_div_ps(a1, div));
         }
     }
 }

@@ -45,6 +45,9 @@ void zb_x86_global_avgpool(int hw, int c, const float *x, float *y, int64_t n0, 
 void zb_x86_ew_affine(int64_t npix, int c, const float *x, float *y, const zb_epi *e);
 void zb_x86_ew_add(int64_t npix, int c, const float *a, const float *b, float alpha, float *y, const zb_epi *e);
 /* The same, AVX-512F (call only when zb_cpu_avx512()). */
+void zb_x86_maxpool_rows_avx512(const zb_pool_geom *g, const float *x, float *y, int64_t r0, int64_t r1);
+void zb_x86_avgpool_rows_avx512(const zb_pool_geom *g, const float *x, float *y, int64_t r0, int64_t r1);
+void zb_x86_global_avgpool_avx512(int hw, int c, const float *x, float *y, int64_t n0, int64_t n1);
 void zb_x86_ew_affine_avx512(int64_t npix, int c, const float *x, float *y, const zb_epi *e);
 void zb_x86_ew_add_avx512(int64_t npix, int c, const float *a, const float *b, float alpha, float *y,
                           const zb_epi *e);

@@ -1,5 +1,6 @@
 /* Packed SGEMM and convolution via GEMM: weight packing and the loops around
- * the 6x16 microkernel, written once for every caller (plain GEMM, 1x1 and
+ * the microkernels (6x16 AVX2 and portable; 12x32 and 1..6 x 16/32
+ * AVX-512), written once for every caller (plain GEMM, 1x1 and
  * implicit-im2col convolution).
  *
  * Loop order inside one output tile (rows [m0, m1), panels [p0, p1)):
@@ -278,7 +279,7 @@ static void gemm_block(const zb_gemm_b *b, const a_src *s, int64_t m0, int64_t m
                        ptrdiff_t ldc)
 {
     _Alignas(64) float abuf[ZB_MT_MAX * ZB_KC_MAX];   /* (row panels, 6, kb) */
-    const float *rows[ZB_MT_MAX / MR][MR];
+    const float *rows[ZB_MT_MAX];   /* row panel rp: rows + rp * MR */
     const ukernel_fn uk = ukernel();
     const int wide = zb_cpu_avx512();
     const int has_epi = b->bias || b->scale || b->act != ZB_EPI_NONE;
@@ -290,7 +291,7 @@ static void gemm_block(const zb_gemm_b *b, const a_src *s, int64_t m0, int64_t m
         const float *bw = b->w + (size_t)k0 * b->np * NR;
         for (int rp = 0; rp < n_rp; rp++) {
             const int64_t m = m0 + (int64_t)rp * MR;
-            a_rows(s, m, m1 - m < MR ? (int)(m1 - m) : MR, k0, kb, abuf + (size_t)rp * MR * kb, rows[rp]);
+            a_rows(s, m, m1 - m < MR ? (int)(m1 - m) : MR, k0, kb, abuf + (size_t)rp * MR * kb, rows + rp * MR);
         }
         const int step = wide ? 2 : 1;
         for (int p = p0; p < p1; p += step) {
@@ -320,17 +321,17 @@ static void gemm_block(const zb_gemm_b *b, const a_src *s, int64_t m0, int64_t m
                     nb += (size_t)npf * NR, left -= npf;
                 ptrdiff_t lda;
                 if (wide && pe == p + 2 && b->n - p * NR >= 2 * NR && m + 2 * MR <= m1 &&
-                    (lda = uniform12(rows[rp])) != 0) {   /* rows[rp + 1] follows rows[rp] */
+                    (lda = uniform12(rows + rp * MR)) != 0) {   /* panels rp and rp + 1 */
                     const zb_epi e = {b->bias ? b->bias + p * NR : NULL, b->scale ? b->scale + p * NR : NULL,
                                       b->shift ? b->shift + p * NR : NULL, b->act};
-                    zb_x86_gemm_12x32_avx512(kb, rows[rp][0], lda, bw + (size_t)p * kb * NR,
+                    zb_x86_gemm_12x32_avx512(kb, rows[rp * MR], lda, bw + (size_t)p * kb * NR,
                                              bw + (size_t)(p + 1) * kb * NR, c + m * ldc + p * NR, ldc, !first,
                                              last && has_epi ? &e : NULL, pf, npf);
                     rp++;
                     continue;
                 }
                 for (int q = p; q < pe;)
-                    q += block(b, uk, wide, rows[rp], mr, q, pe, bw, kb, first, last && has_epi ? &dummy : NULL,
+                    q += block(b, uk, wide, rows + rp * MR, mr, q, pe, bw, kb, first, last && has_epi ? &dummy : NULL,
                                c + m * ldc + q * NR, ldc, q == p ? pf : NULL, q == p ? npf : 0);
             }
         }

@@ -4,9 +4,10 @@
  * implicit-im2col convolution).
  *
  * Loop order inside one output tile (rows [m0, m1), panels [p0, p1)):
- *     for each K block k0 (fixed by K):          B block (kb x 16 panels) in L2
- *       for each 6-row panel m:                  A panel (6 x kb) in L1
- *         for each 16-column panel p:            microkernel, C += A * B
+ *     for each K block k0 (fixed by K):
+ *       pack the tile's A row panels (6 x kb each; im2col)    L2
+ *       for each B panel (kb x 16; a pair with AVX-512):      L1
+ *         for each 6-row panel (a pair: 12x32 kernel):        microkernel, C += A * B
  * The first K block starts from zero, later ones reload C, the last applies
  * the epilogue.  Edge tiles (fewer than 6 rows or 16 columns) compute each
  * valid element with the same FMA chain: the AVX-512 kernels come in every

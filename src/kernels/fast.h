@@ -144,6 +144,7 @@ typedef struct zb_conv {
     zb_conv_geom g;
     int direct;
     zb_gemm_b *b;   /* groups entries */
+    ptrdiff_t ldy;  /* output pixel stride in floats; 0: oc (the engine sets it to write into a concat) */
 } zb_conv;
 
 /* Packs w, torch's canonical (oc, ic / groups, kh, kw), and the epilogue

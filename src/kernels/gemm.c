@@ -498,7 +498,7 @@ void zb_conv_run(const zb_conv *cv, zb_threadpool *tp, const float *x, float *y,
         tiles t = {.b = &cv->b[gi],
                    .s = {.cv = cv, .x = x, .group = gi},
                    .c = y + gi * cog,
-                   .ldc = g->oc,
+                   .ldc = cv->ldy ? cv->ldy : g->oc,
                    .m = (int64_t)n * g->oh * g->ow};
         run_tiled(&t, tp);
     }
@@ -512,6 +512,6 @@ void zb_conv_pixels(const zb_conv *cv, const float *x, float *y, int64_t m0, int
         return;
     for (int gi = 0; gi < g->groups; gi++) {
         const a_src s = {.cv = cv, .x = x, .group = gi};
-        gemm_tile(&cv->b[gi], &s, m0, m1, 0, cv->b[gi].np, y + gi * cog, g->oc);
+        gemm_tile(&cv->b[gi], &s, m0, m1, 0, cv->b[gi].np, y + gi * cog, cv->ldy ? cv->ldy : g->oc);
     }
 }

@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "harness.h"
+#include "testnet.h"
 #include "kernels/winograd.h"
 #include "kernels_util.h"
 #include "models/net.h"
@@ -224,17 +225,7 @@ static void test_errors(void)
  * batch 1, 3 and 8 and with 1 or 2 threads. */
 static zb_net *make(const char *model, int size, int threads)
 {
-    zb_graph *g = NULL;
-    zb_wmap *w = NULL;
-    zb_net *net = NULL;
-    if (zb_model_build(model, size, size, &g) == ZB_OK && zb_graph_random_weights(g, 7, &w) == ZB_OK) {
-        zb_net_opts o = {.height = size, .width = size, .nthreads = threads};
-        if (zb_net_create_wmap(model, w, &o, NULL, &net) != ZB_OK)
-            fprintf(stderr, "%s\n", zb_last_error());
-    }
-    zb_graph_free(g);
-    zb_wmap_free(w);
-    return net;
+    return test_net(model, size, threads, 7);
 }
 
 static void engine_invariance(const char *model, int size)

@@ -435,7 +435,7 @@ static int mat_matrix_ok(const unsigned char *p, size_t n, int big, int depth)
         count *= dim;
     }
     off += total;
-    if (!mat_elem(p + off, n - off, big, &type, &d, &nb, &total)) /* the name */
+    if (!mat_elem(p + off, n - off, big, &type, &d, &nb, &total) || type != 1) /* the name, miINT8 */
         return 0;
     off += total;
     if (cls == 1 || cls == 2) { /* cell or struct: count (times fields) matrices of 8 bytes or more */
@@ -461,15 +461,16 @@ static int mat_matrix_ok(const unsigned char *p, size_t n, int big, int depth)
         }
         return 1;
     }
-    if (cls == 5) { /* sparse: ir, jc, real and imaginary data, each within the matrix */
+    if (cls == 5) { /* sparse: ir, jc, real (and imaginary) data, each within the matrix */
         if ((uint64_t)nzmax > (n - off) / 4 + 1)
             return 0;
-        for (int part = 0; off < n; part++) {
+        int part = 0;
+        for (; off < n; part++) {
             if (part == 4 || !mat_elem(p + off, n - off, big, &type, &d, &nb, &total) || !mat_type_size(type))
                 return 0;
             off += total;
         }
-        return 1;
+        return part >= 3; /* matio reads ir, jc and the data whatever follows: they must be here */
     }
     if (cls == 4 || (cls >= 6 && cls <= 15)) { /* char or numeric: real and imaginary parts hold count values */
         if (off == n)

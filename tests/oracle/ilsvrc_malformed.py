@@ -268,6 +268,8 @@ def meta_cases():
     first = 200 + struct.unpack_from("<I", good, 196)[0]  # after the field names' element at 192
     assert struct.unpack_from("<I", good, first)[0] == 14  # the first field's matrix
     c.append(("field-dims-huge", put(first + 32, "<ii", 0x10000, 0x10000)))
+    # a field turned sparse keeps one data part: matio would read ir/jc from what follows
+    c.append(("field-sparse-parts-missing", put(first + 16, "<B", 5)))
     var = bytearray(good[128:])
     struct.pack_into("<ii", var, 32, 0x7fffffff, 3)
     z = zlib.compress(bytes(var), 6)

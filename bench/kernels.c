@@ -82,11 +82,11 @@ static result time_layer(const layer *l, int n, zb_threadpool *tp, double budget
         fprintf(stderr, "error: %s\n", zb_last_error());
         exit(1);
     }
-    zb_conv_run(&cv, tp, x, y, n);   /* warm up */
+    zb_conv_run(&cv, tp, x, NULL, y, n);   /* warm up */
     double t_end = now() + budget;
     for (int rep = 0; rep < 3 || now() < t_end; rep++) {
         double t0 = now();
-        zb_conv_run(&cv, tp, x, y, n);
+        zb_conv_run(&cv, tp, x, NULL, y, n);
         double dt = now() - t0;
         r.secs = dt < r.secs ? dt : r.secs;
         if (rep > 200)

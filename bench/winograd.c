@@ -73,7 +73,7 @@ static void best(const runner *r, int nv, zb_threadpool *tp, const float *x, flo
         for (int v = 0; v < nv; v++) {
             const double t0 = now();
             if (r[v].cv)
-                zb_conv_run(r[v].cv, tp, x, y, n);
+                zb_conv_run(r[v].cv, tp, x, NULL, y, n);
             else
                 zb_wino_run(r[v].w, tp, x, y, n);
             const double dt = now() - t0;
@@ -90,7 +90,7 @@ static void errors(const layer *L, const zb_conv_geom *g, const float *x, const 
     double *ex = malloc(ny * sizeof *ex);
     for (int k = 0; k < 3; k++)
         y[k] = malloc(ny * sizeof(float));
-    zb_conv_run(cv, NULL, x, y[0], 1);
+    zb_conv_run(cv, NULL, x, NULL, y[0], 1);
     zb_wino_run(w2, NULL, x, y[1], 1);
     zb_wino_run(w4, NULL, x, y[2], 1);
     double ymax = 0, ysq = 0;

@@ -178,6 +178,44 @@ static void fuse(zb_graph *g, zb_node **consumer)
     }
 }
 
+/* conv (+bn) -> add (+relu), resnet's block end: the add becomes the
+ * convolution's residual input (zb_kdesc.res), added after the affine and
+ * before the add's activation by the same zb_ew_add call, operands in the
+ * same order, so the same bits.  Only where the conv kernel supports it
+ * (ZB_KF_RES), the conv's result feeds the add alone (through fused nodes),
+ * and the residual is computed before the conv (its buffer then stays live
+ * until the conv has run: it is the conv's input 1 in the memory plan). */
+static void fuse_residual(zb_graph *g, zb_node **consumer)
+{
+    for (int i = 0; i < g->n_nodes; i++) {
+        zb_node *add = g->nodes[i];
+        if (add->op != ZB_OP_ADD || add->fused || add->n_in != 2 || add->k.bias || add->k.scale)
+            continue;
+        for (int j = 0; j < 2; j++) {
+            zb_node *t = add->in[j], *r = add->in[1 - j], *cv = zb_storage(t);
+            int chain = t->n_uses == 1 && consumer[t->id] == add;
+            for (const zb_node *u = t; chain && u->alias; u = u->alias)
+                chain = u->fused;
+            if (!chain || cv->op != ZB_OP_CONV2D || cv->fused || cv->n_in != 1 || cv->k.act != ZB_ACT_NONE ||
+                cv->k.res || !cv->k.kern || !(cv->k.kern->flags & ZB_KF_RES) || r->id >= cv->id ||
+                zb_storage(r) == cv)
+                continue;
+            zb_node **in = realloc(cv->in, 2 * sizeof *in);
+            if (!in)
+                return;   /* not fused: runs unfused, same bits */
+            cv->in = in;
+            cv->in[1] = r;
+            cv->n_in = 2;
+            cv->k.res = j == 0 ? 1 : 2;   /* add: in[0] + alpha * in[1] */
+            cv->k.alpha = add->k.alpha;
+            cv->k.act = add->k.act;
+            add->fused = 1;
+            add->alias = t;
+            break;
+        }
+    }
+}
+
 /* A zero-pad read only by a convolution becomes that convolution's padding
  * (keras' ZeroPadding2D before a 'valid' conv: mobilenet, resnet50).  Exact:
  * the conv kernels skip padding taps or multiply zeros, and a tap of value
@@ -231,8 +269,10 @@ zb_status zb_graph_prepare(zb_graph *g, const zb_wmap *w, const zb_prepare_opts 
         return st;
     }
     count_uses(g, consumer);
-    if (!(opts && opts->no_fuse))
+    if (!(opts && opts->no_fuse)) {
         fuse(g, consumer);
+        fuse_residual(g, consumer);
+    }
     free(consumer);
     st = zb_place_concats(g, !(opts && opts->no_fuse));
     for (int i = 0; i < g->n_nodes && st == ZB_OK; i++)

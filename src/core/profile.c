@@ -44,15 +44,14 @@ static void kind_of(const zb_node *x, char *buf, size_t len)
     }
 }
 
-/* What the node computes besides its op: "+bn", "+relu". */
-static const char *fused_of(const zb_node *x)
+/* What the node computes besides its op: "+bn", "+add", "+relu". */
+static const char *fused_of(const zb_node *x, char *buf, size_t len)
 {
     const int bn = x->op != ZB_OP_BATCHNORM && x->k.scale;
-    if (x->k.act == ZB_ACT_NONE || x->op == ZB_OP_RELU || x->op == ZB_OP_RELU6)
-        return bn ? "+bn" : "";
-    if (x->k.act == ZB_ACT_RELU)
-        return bn ? "+bn+relu" : "+relu";
-    return bn ? "+bn+relu6" : "+relu6";
+    const int act = x->op == ZB_OP_RELU || x->op == ZB_OP_RELU6 ? ZB_ACT_NONE : x->k.act;
+    snprintf(buf, len, "%s%s%s", bn ? "+bn" : "", x->k.res ? "+add" : "",
+             act == ZB_ACT_RELU ? "+relu" : act == ZB_ACT_RELU6 ? "+relu6" : "");
+    return buf;
 }
 
 typedef struct kind_sum {
@@ -125,9 +124,9 @@ zb_status zb_graph_profile_write(const zb_graph *g, FILE *f, int max_nodes)
                 "name");
     for (int j = 0; j < show; j++) {
         const zb_node *x = g->nodes[nt[j].id];
-        char kind[48], kf[64], out[32], in[32] = "";
+        char kind[48], fu[24], kf[80], out[32], in[32] = "";
         kind_of(x, kind, sizeof kind);
-        snprintf(kf, sizeof kf, "%s%s", kind, fused_of(x));
+        snprintf(kf, sizeof kf, "%s%s", kind, fused_of(x, fu, sizeof fu));
         snprintf(out, sizeof out, "%dx%dx%d", x->h, x->w, x->c);
         if (x->n_in)
             snprintf(in, sizeof in, "%dx%dx%d%s", x->in[0]->h, x->in[0]->w, x->in[0]->c, x->n_in > 1 ? " ..." : "");

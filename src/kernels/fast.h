@@ -145,6 +145,12 @@ typedef struct zb_conv {
     int direct;
     zb_gemm_b *b;   /* groups entries */
     ptrdiff_t ldy;  /* output pixel stride in floats; 0: oc (the engine sets it to write into a concat) */
+    /* Residual (zb_conv_set_res): after the epilogue's affine, each output y
+     * of a finished tile becomes act(y + alpha * r) (res 1) or act(r + alpha
+     * * y) (res 2) through zb_ew_add, r at the same pixel and channel of the
+     * residual (pixel stride oc); the GEMM epilogue then has no activation. */
+    int res, ract;
+    float ralpha;
 } zb_conv;
 
 /* Packs w, torch's canonical (oc, ic / groups, kh, kw), and the epilogue
@@ -155,12 +161,19 @@ void zb_conv_free(zb_conv *cv);
 /* Replaces the epilogue (oc floats each, copied). */
 zb_status zb_conv_set_epi(zb_conv *cv, const zb_epi *epi);
 
-/* y (n, oh, ow, oc) = conv(x (n, ih, iw, ic)). */
-void zb_conv_run(const zb_conv *cv, zb_threadpool *tp, const float *x, float *y, int n);
+/* Sets the residual mode (0: none; see zb_conv.res) with the add's alpha and
+ * the activation applied after it.  Call after zb_conv_set_epi with an
+ * epilogue without activation. */
+void zb_conv_set_res(zb_conv *cv, int res, float alpha, int act);
+
+/* y (n, oh, ow, oc) = conv(x (n, ih, iw, ic)), plus the residual r (n, oh,
+ * ow, oc) when cv->res (else r is unused and may be NULL).  r must not
+ * overlap y. */
+void zb_conv_run(const zb_conv *cv, zb_threadpool *tp, const float *x, const float *r, float *y, int n);
 
 /* Output pixels [m0, m1) of the batch (pixel m = (image, oy, ox) in NHWC
  * order) on the calling thread; bitwise equal to zb_conv_run. */
-void zb_conv_pixels(const zb_conv *cv, const float *x, float *y, int64_t m0, int64_t m1);
+void zb_conv_pixels(const zb_conv *cv, const float *x, const float *r, float *y, int64_t m0, int64_t m1);
 
 /* Reference twin: sum over (ky, kx, ci) in order from 0.0f, padding taps
  * skipped, then the epilogue; w canonical (oc, ic / groups, kh, kw). */

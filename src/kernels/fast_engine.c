@@ -39,25 +39,30 @@ static zb_status conv_pack(zb_kdesc *d, const float *w)
     return ZB_OK;
 }
 
+/* With a residual the activation comes after it (zb_conv_set_res). */
 static zb_status conv_finish(zb_kdesc *d)
 {
-    const zb_epi e = epi_of(d);
-    ((zb_conv *)d->fast)->ldy = d->ldy;
-    return zb_conv_set_epi(d->fast, &e);
+    zb_epi e = epi_of(d);
+    zb_conv *cv = d->fast;
+    cv->ldy = d->ldy;
+    if (d->res)
+        e.act = ZB_EPI_NONE;
+    zb_conv_set_res(cv, d->res, d->alpha, (int)d->act);
+    return zb_conv_set_epi(cv, &e);
 }
 
 static void conv_run(const zb_kdesc *d, const float *const *xs, float *y, int64_t r0, int64_t r1)
 {
-    zb_conv_pixels(d->fast, xs[0], y, r0 * d->ow, r1 * d->ow);
+    zb_conv_pixels(d->fast, xs[0], d->res ? xs[1] : NULL, y, r0 * d->ow, r1 * d->ow);
 }
 
 static void conv_run_pool(const zb_kdesc *d, zb_threadpool *tp, const float *const *xs, float *y, int64_t rows)
 {
-    zb_conv_run(d->fast, tp, xs[0], y, (int)(rows / d->oh));
+    zb_conv_run(d->fast, tp, xs[0], d->res ? xs[1] : NULL, y, (int)(rows / d->oh));
 }
 
 const zb_kernel zb_fast_conv2d = {"f32_conv2d_gemm_6x16__avx2", conv_pack, conv_run, conv_finish, conv_run_pool,
-                                  ZB_KF_LDY};
+                                  ZB_KF_LDY | ZB_KF_RES};
 
 /* ---- depthwise ------------------------------------------------------------------ */
 

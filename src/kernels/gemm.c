@@ -134,6 +134,7 @@ typedef struct a_src {
     const zb_conv *cv;      /* convolution (a == NULL) */
     const float *x;         /* its input batch */
     int group;
+    const float *r;         /* its residual (cv->res), at the group's first channel, or NULL */
 } a_src;
 
 /* Where a convolution's A row m reads: output pixel (img, oy, ox), and the
@@ -339,11 +340,34 @@ static void gemm_block(const zb_gemm_b *b, const a_src *s, int64_t m0, int64_t m
     }
 }
 
+/* The residual of a finished block (rows [m0, m1) x panels [p0, p1)), while
+ * it is in cache: the very zb_ew_add call, operands in the same order, that
+ * the fused add node made, one output pixel's columns at a time. */
+static void residual_block(const zb_gemm_b *b, const a_src *s, int64_t m0, int64_t m1, int p0, int p1, float *c,
+                           ptrdiff_t ldc)
+{
+    const zb_conv *cv = s->cv;
+    const int c0 = p0 * NR, c1 = p1 * NR < b->n ? p1 * NR : b->n;
+    const zb_epi e = {NULL, NULL, NULL, cv->ract};
+    for (int64_t m = m0; m < m1; m++) {
+        float *y = c + m * ldc + c0;
+        const float *r = s->r + m * cv->g.oc + c0;
+        if (cv->res == 1)
+            zb_ew_add(1, c1 - c0, y, r, cv->ralpha, y, &e);
+        else
+            zb_ew_add(1, c1 - c0, r, y, cv->ralpha, y, &e);
+    }
+}
+
 static void gemm_tile(const zb_gemm_b *b, const a_src *s, int64_t m0, int64_t m1, int p0, int p1, float *c,
                       ptrdiff_t ldc)
 {
-    for (int64_t m = m0; m < m1; m += ZB_MT_MAX)
-        gemm_block(b, s, m, m1 - m < ZB_MT_MAX ? m1 : m + ZB_MT_MAX, p0, p1, c, ldc);
+    for (int64_t m = m0; m < m1; m += ZB_MT_MAX) {
+        const int64_t me = m1 - m < ZB_MT_MAX ? m1 : m + ZB_MT_MAX;
+        gemm_block(b, s, m, me, p0, p1, c, ldc);
+        if (s->r)
+            residual_block(b, s, m, me, p0, p1, c, ldc);
+    }
 }
 
 /* ---- tiling over threads ---------------------------------------------------- */
@@ -490,13 +514,20 @@ void zb_conv_free(zb_conv *cv)
     memset(cv, 0, sizeof *cv);
 }
 
-void zb_conv_run(const zb_conv *cv, zb_threadpool *tp, const float *x, float *y, int n)
+void zb_conv_set_res(zb_conv *cv, int res, float alpha, int act)
+{
+    cv->res = res;
+    cv->ralpha = alpha;
+    cv->ract = act;
+}
+
+void zb_conv_run(const zb_conv *cv, zb_threadpool *tp, const float *x, const float *r, float *y, int n)
 {
     const zb_conv_geom *g = &cv->g;
     const int cog = g->oc / g->groups;
     for (int gi = 0; gi < g->groups; gi++) {
         tiles t = {.b = &cv->b[gi],
-                   .s = {.cv = cv, .x = x, .group = gi},
+                   .s = {.cv = cv, .x = x, .group = gi, .r = cv->res ? r + gi * cog : NULL},
                    .c = y + gi * cog,
                    .ldc = cv->ldy ? cv->ldy : g->oc,
                    .m = (int64_t)n * g->oh * g->ow};
@@ -504,14 +535,14 @@ void zb_conv_run(const zb_conv *cv, zb_threadpool *tp, const float *x, float *y,
     }
 }
 
-void zb_conv_pixels(const zb_conv *cv, const float *x, float *y, int64_t m0, int64_t m1)
+void zb_conv_pixels(const zb_conv *cv, const float *x, const float *r, float *y, int64_t m0, int64_t m1)
 {
     const zb_conv_geom *g = &cv->g;
     const int cog = g->oc / g->groups;
     if (m1 <= m0)
         return;
     for (int gi = 0; gi < g->groups; gi++) {
-        const a_src s = {.cv = cv, .x = x, .group = gi};
+        const a_src s = {.cv = cv, .x = x, .group = gi, .r = cv->res ? r + gi * cog : NULL};
         gemm_tile(&cv->b[gi], &s, m0, m1, 0, cv->b[gi].np, y + gi * cog, cv->ldy ? cv->ldy : g->oc);
     }
 }

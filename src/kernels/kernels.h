@@ -55,7 +55,10 @@ typedef struct zb_kdesc {
     int count_include_pad;  /* avg pool */
     int n_in;               /* concat: number of inputs */
     const int *in_c;        /* concat: channels of each input (owned by the node) */
-    float alpha;            /* add: y = a + alpha * b (alpha 1: a + b exactly) */
+    float alpha;            /* add: y = a + alpha * b (alpha 1: a + b exactly); conv with res: the add's */
+    int res;                /* conv (ZB_KF_RES): input 1 is a residual r (pixel stride oc) added after
+                               the affine, before act, as the fused add computed it:
+                               1: y = act(y + alpha * r), 2: y = act(r + alpha * y); 0: none */
     int ldx, ldy;           /* pixel strides (floats) of input 0 and of the output when the
                                engine stores them inside a wider concat buffer; 0: ic, oc.
                                Set only for kernels with ZB_KF_LDX / ZB_KF_LDY */
@@ -88,6 +91,7 @@ typedef struct zb_kernel {
 enum {
     ZB_KF_LDX = 1,          /* reads input 0 with pixel stride d->ldx when nonzero */
     ZB_KF_LDY = 2,          /* writes the output with pixel stride d->ldy when nonzero */
+    ZB_KF_RES = 4,          /* adds a residual input (d->res) before the activation */
 };
 
 /* The reference kernels, indexed by zb_kop. */

@@ -248,8 +248,21 @@ static void scratch_at(const zb_wino *w, int tb, float *base, scratch *s)
  * per block the GEMMs and the output transforms.
  * Output rows outside [ra, rb) of the image are not stored (a tile cut by
  * the range goes through s->ytile). */
-static void run_item(const zb_wino *w, const scratch *s, int tb, const float *x, float *y, int64_t k0, int64_t k1,
-                     int ch0, int ch1, int ra, int rb)
+/* The residual of one stored output pixel's channels (r: the residual at
+ * the same pixel and channel, NULL: none), as zb_conv's residual_block. */
+static void wino_res(const zb_wino *w, const float *r, float *y, int c)
+{
+    const zb_epi e = {NULL, NULL, NULL, w->ract};
+    if (!r)
+        return;
+    if (w->res == 1)
+        zb_ew_add(1, c, y, r, w->ralpha, y, &e);
+    else
+        zb_ew_add(1, c, r, y, w->ralpha, y, &e);
+}
+
+static void run_item(const zb_wino *w, const scratch *s, int tb, const float *x, const float *r, float *y,
+                     int64_t k0, int64_t k1, int ch0, int ch1, int ra, int rb)
 {
     const zb_conv_geom *g = &w->g;
     const int m = w->m, t = w->t, tt = t * t, ic = g->ic, nt = (int)(k1 - k0), ntile = w->th * w->tw;
@@ -282,23 +295,27 @@ static void run_item(const zb_wino *w, const scratch *s, int tb, const float *x,
             const int nh = g->oh - oy0 < m ? g->oh - oy0 : m, nw = g->ow - ox0 < m ? g->ow - ox0 : m;
             const float *mk = s->mb + (size_t)(kk - k0) * ncw;
             float *yk = y + (((size_t)img * g->oh + oy0) * g->ow + ox0) * ldy + c0;
-            if (oy0 >= ra && oy0 + nh <= rb) {
+            const float *rk = r ? r + (((size_t)img * g->oh + oy0) * g->ow + ox0) * g->oc + c0 : NULL;
+            const int whole = oy0 >= ra && oy0 + nh <= rb;
+            if (whole)
                 wino_out(m, mk, (ptrdiff_t)tb * ncw, ncw, &e, yk, (ptrdiff_t)g->ow * ldy, ldy, nh, nw);
-                continue;
-            }
-            wino_out(m, mk, (ptrdiff_t)tb * ncw, ncw, &e, s->ytile, (ptrdiff_t)m * ncw, ncw, nh, nw);
+            else
+                wino_out(m, mk, (ptrdiff_t)tb * ncw, ncw, &e, s->ytile, (ptrdiff_t)m * ncw, ncw, nh, nw);
             for (int i = 0; i < nh; i++)
                 if (oy0 + i >= ra && oy0 + i < rb)
-                    for (int j = 0; j < nw; j++)
-                        memcpy(yk + ((size_t)i * g->ow + j) * ldy, s->ytile + ((size_t)i * m + j) * ncw,
-                               (size_t)ncw * sizeof *y);
+                    for (int j = 0; j < nw; j++) {
+                        float *yp = yk + ((size_t)i * g->ow + j) * ldy;
+                        if (!whole)
+                            memcpy(yp, s->ytile + ((size_t)i * m + j) * ncw, (size_t)ncw * sizeof *y);
+                        wino_res(w, rk ? rk + ((size_t)i * g->ow + j) * g->oc : NULL, yp, ncw);
+                    }
         }
     }
 }
 
 typedef struct job {
     const zb_wino *w;
-    const float *x;
+    const float *x, *r;    /* r: the residual or NULL */
     float *y;
     int n;                 /* images */
     int64_t nb;            /* tile blocks of the batch */
@@ -321,12 +338,14 @@ static void worker(void *ctx, int64_t wid)
             break;
         const int grp = (int)(it % jb->ng);
         const int64_t k0 = it / jb->ng * jb->tb, k1 = k0 + jb->tb < ntiles ? k0 + jb->tb : ntiles;
-        run_item(w, &s, jb->tb, jb->x, jb->y, k0, k1, grp * w->nchunk / jb->ng, (grp + 1) * w->nchunk / jb->ng, 0,
-                 w->g.oh);
+        run_item(w, &s, jb->tb, jb->x, jb->r, jb->y, k0, k1, grp * w->nchunk / jb->ng,
+                 (grp + 1) * w->nchunk / jb->ng, 0, w->g.oh);
     }
 }
 
-void zb_wino_run(const zb_wino *w, zb_threadpool *tp, const float *x, float *y, int n)
+static void rows_res(const zb_wino *w, const float *x, const float *res, float *y, int64_t r0, int64_t r1);
+
+static void run_res(const zb_wino *w, zb_threadpool *tp, const float *x, const float *r, float *y, int n)
 {
     if (n <= 0)
         return;
@@ -349,19 +368,25 @@ void zb_wino_run(const zb_wino *w, zb_threadpool *tp, const float *x, float *y, 
     int tb = (int)((ntiles + nb - 1) / nb);
     tb = (tb + 5) / 6 * 6;
     nb = (ntiles + tb - 1) / tb;
-    job jb = {.w = w, .x = x, .y = y, .n = n, .nb = nb, .tb = tb, .ng = ng};
+    job jb = {.w = w, .x = x, .r = r, .y = y, .n = n, .nb = nb, .tb = tb, .ng = ng};
     jb.per = (scratch_floats(w, tb) + 15) & ~(size_t)15;
     atomic_init(&jb.next, 0);
     jb.scratch = aligned_alloc(64, jb.per * nthr * sizeof(float));
     if (!jb.scratch) {   /* no memory for all threads: one scratch, one thread */
-        zb_wino_rows(w, x, y, 0, (int64_t)n * w->g.oh);
+        rows_res(w, x, r, y, 0, (int64_t)n * w->g.oh);
         return;
     }
     zb_parallel_for(tp, nthr, worker, &jb);
     free(jb.scratch);
 }
 
-void zb_wino_rows(const zb_wino *w, const float *x, float *y, int64_t r0, int64_t r1)
+void zb_wino_run(const zb_wino *w, zb_threadpool *tp, const float *x, float *y, int n)
+{
+    run_res(w, tp, x, NULL, y, n);
+}
+
+/* zb_wino_rows plus the residual res (NULL: none). */
+static void rows_res(const zb_wino *w, const float *x, const float *res, float *y, int64_t r0, int64_t r1)
 {
     const int oh = w->g.oh, m = w->m;
     const int tb = (w->tw + 5) / 6 * 6 < TB_MAX ? (w->tw + 5) / 6 * 6 : TB_MAX;
@@ -376,12 +401,17 @@ void zb_wino_rows(const zb_wino *w, const float *x, float *y, int64_t r0, int64_
         for (int ty = ra / m; ty * m < rb; ty++)
             for (int k0 = ty * w->tw; k0 < (ty + 1) * w->tw; k0 += tb) {
                 const int k1 = k0 + tb < (ty + 1) * w->tw ? k0 + tb : (ty + 1) * w->tw;
-                run_item(w, &s, tb, x, y, (int64_t)img * w->th * w->tw + k0, (int64_t)img * w->th * w->tw + k1, 0,
-                         w->nchunk, ra, rb);
+                run_item(w, &s, tb, x, res, y, (int64_t)img * w->th * w->tw + k0,
+                         (int64_t)img * w->th * w->tw + k1, 0, w->nchunk, ra, rb);
             }
         r = (int64_t)img * oh + rb;
     }
     free(buf);
+}
+
+void zb_wino_rows(const zb_wino *w, const float *x, float *y, int64_t r0, int64_t r1)
+{
+    rows_res(w, x, NULL, y, r0, r1);
 }
 
 /* ---- the engine kernel ------------------------------------------------------ */
@@ -420,21 +450,25 @@ static zb_status pack(zb_kdesc *d, const float *wt)
     return ZB_OK;
 }
 
+/* With a residual the activation comes after it (wino_res). */
 static zb_status finish(zb_kdesc *d)
 {
-    const zb_epi e = {d->bias, d->scale, d->shift, (int)d->act};
-    ((zb_wino *)d->fast)->ldy = d->ldy;
-    return zb_wino_set_epi(d->fast, &e);
+    const zb_epi e = {d->bias, d->scale, d->shift, d->res ? ZB_EPI_NONE : (int)d->act};
+    zb_wino *w = d->fast;
+    w->ldy = d->ldy;
+    w->res = d->res, w->ralpha = d->alpha, w->ract = (int)d->act;
+    return zb_wino_set_epi(w, &e);
 }
 
 static void run(const zb_kdesc *d, const float *const *xs, float *y, int64_t r0, int64_t r1)
 {
-    zb_wino_rows(d->fast, xs[0], y, r0, r1);
+    rows_res(d->fast, xs[0], d->res ? xs[1] : NULL, y, r0, r1);
 }
 
 static void run_pool(const zb_kdesc *d, zb_threadpool *tp, const float *const *xs, float *y, int64_t rows)
 {
-    zb_wino_run(d->fast, tp, xs[0], y, (int)(rows / d->oh));
+    run_res(d->fast, tp, xs[0], d->res ? xs[1] : NULL, y, (int)(rows / d->oh));
 }
 
-const zb_kernel zb_fast_winograd = {"f32_conv3x3_winograd__avx2", pack, run, finish, run_pool, ZB_KF_LDY};
+const zb_kernel zb_fast_winograd = {"f32_conv3x3_winograd__avx2", pack, run, finish, run_pool,
+                                    ZB_KF_LDY | ZB_KF_RES};

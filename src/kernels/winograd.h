@@ -36,6 +36,8 @@ typedef struct zb_wino {
     float *bias, *scale, *shift;   /* oc floats each or NULL */
     int act;
     ptrdiff_t ldy;      /* output pixel stride in floats; 0: oc (the engine sets it to write into a concat) */
+    int res, ract;      /* residual mode and its activation, as zb_conv's (engine kernel only) */
+    float ralpha;
 } zb_wino;
 
 /* 1 unless the environment says ZB_WINOGRAD=0 (decided once per process). */

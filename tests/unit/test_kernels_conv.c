@@ -46,7 +46,7 @@ static void check_conv(int n, int ih, int iw, int ic, int oc, int kh, int kw, in
     zb_epi e = {bias, scale, shift, act};
     zb_conv cv;
     CHECK(zb_conv_prepare(&cv, &g, w, &e) == ZB_OK);
-    zb_conv_run(&cv, NULL, x, y, n);
+    zb_conv_run(&cv, NULL, x, NULL, y, n);
     zb_conv_ref(&g, w, &e, x, r, n);
     int bad_ref = 0, bad_bits = 0;
     for (int img = 0; img < n; img++)
@@ -73,23 +73,23 @@ static void check_conv(int n, int ih, int iw, int ic, int oc, int kh, int kw, in
     const size_t per = (size_t)g.oh * g.ow * oc;
     int bad = 0;
     for (int img = 0; img < n; img++) {
-        zb_conv_run(&cv, NULL, x + (size_t)img * ih * iw * ic, y1, 1);
+        zb_conv_run(&cv, NULL, x + (size_t)img * ih * iw * ic, NULL, y1, 1);
         bad += memcmp(y1, y + img * per, per * sizeof *y) != 0;
     }
     const int64_t m = (int64_t)n * g.oh * g.ow;
     for (int64_t m0 = 0; m0 < m; m0 += 5)
-        zb_conv_pixels(&cv, x, y1, m0, m0 + 5 < m ? m0 + 5 : m);
+        zb_conv_pixels(&cv, x, NULL, y1, m0, m0 + 5 < m ? m0 + 5 : m);
     bad += memcmp(y1, y, ny * sizeof *y) != 0;
     zb_threadpool *tp = NULL;
     zb_threadpool_create(3, &tp);
-    zb_conv_run(&cv, tp, x, y1, n);
+    zb_conv_run(&cv, tp, x, NULL, y1, n);
     bad += memcmp(y1, y, ny * sizeof *y) != 0;
     zb_threadpool_free(tp);
     /* epilogue set after packing */
     zb_conv cv2;
     CHECK(zb_conv_prepare(&cv2, &g, w, NULL) == ZB_OK);
     CHECK(zb_conv_set_epi(&cv2, &e) == ZB_OK);
-    zb_conv_run(&cv2, NULL, x, y1, n);
+    zb_conv_run(&cv2, NULL, x, NULL, y1, n);
     bad += memcmp(y1, y, ny * sizeof *y) != 0;
     zb_conv_free(&cv2);
     CHECK_EQ_INT(bad, 0);

@@ -3,7 +3,10 @@
  * (densenet), batchnorms writing into a concat, a concat read by a conv
  * (must stay contiguous), the graph input and a pooling (no strided writes)
  * as concat inputs, a duplicated input, a zero-pad folded into a conv, and
- * an add and a batchnorm written over their inputs (in place).
+ * an add and a batchnorm written over their inputs (in place); and the
+ * residual add fused into its conv (resnet's block end), with the conv as
+ * the add's first and as its second operand and a scale != 1, so that a
+ * wrong operand order, or the activation before the add, changes bits.
  * The oracle is the same graph prepared with no_fuse, which copies every
  * concat input as the engine always did, and the parts computed as graph
  * outputs of their own; the results must be bitwise equal. */
@@ -11,7 +14,10 @@
 #include <string.h>
 
 #include "core/engine.h"
+#include "core/graph_internal.h"
 #include "harness.h"
+#include "kernels/fast.h"
+#include "kernels/winograd.h"
 
 enum { H = 7, W = 6, C = 3 };
 
@@ -129,8 +135,67 @@ static void test_concat_in_place(void)
     free(want);
 }
 
+/* r = conv(x); y1 = relu(bn(conv3x3(z)) + 0.37 * r); y2 = relu(r + 0.37 *
+ * bn(conv1x1(x))); y3 = relu(bn(conv3x3(z)) + r), z = conv(x): 20 channels
+ * (two GEMM panels, the second partial); the 3x3 convs read 17 channels, so
+ * they run Winograd F(2x2) unless ZB_WINOGRAD says otherwise.  Returns the
+ * number of convs with a fused residual, *wino those that run Winograd. */
+static int residual_run(const zb_prepare_opts *opts, int n, int threads, const float *x, float *y, int *wino)
+{
+    zb_graph *g = zb_graph_new("residual");
+    zb_node *in = zb_input(g, H, W, C);
+    zb_node *r = conv(g, "r", in, 20, 1, 0), *z = conv(g, "z", in, 17, 1, 0);
+    zb_node *y1 = zb_relu(g, zb_scaled_add(g, bn(g, "b1", conv(g, "t1", z, 20, 3, 1)), r, 0.37f));
+    zb_node *y2 = zb_relu(g, zb_scaled_add(g, r, bn(g, "b2", conv(g, "t2", in, 20, 1, 0)), 0.37f));
+    zb_node *y3 = zb_relu(g, zb_add(g, bn(g, "b3", conv(g, "t3", z, 20, 3, 1)), r));
+    zb_graph_set_output(g, zb_concat(g, 3, (zb_node *[]){y1, y2, y3}));
+    zb_wmap *w = NULL;
+    CHECK(zb_graph_status(g) == ZB_OK);
+    CHECK(zb_graph_random_weights(g, 5, &w) == ZB_OK);
+    CHECK(zb_graph_prepare(g, w, opts) == ZB_OK);
+    zb_graph_set_threads(g, threads);
+    CHECK(zb_graph_run(g, x, n, y) == ZB_OK);
+    int fused = 0;
+    *wino = 0;
+    for (int i = 0; i < g->n_nodes; i++) {
+        const zb_node *nd = g->nodes[i];
+        fused += nd->op == ZB_OP_CONV2D && nd->k.res;
+        *wino += nd->op == ZB_OP_CONV2D && nd->k.res && strstr(nd->k.kern->name, "winograd");
+    }
+    zb_wmap_free(w);
+    zb_graph_free(g);
+    return fused;
+}
+
+static void test_residual_fused(void)
+{
+    enum { N = 3, CO = 60 };
+    float x[N * H * W * C];
+    for (int i = 0; i < N * H * W * C; i++)
+        x[i] = (float)((i * 7919) % 101) / 25.0f - 2.0f;
+    float *want = malloc(sizeof(float) * N * H * W * CO), *got = malloc(sizeof(float) * N * H * W * CO);
+    const zb_prepare_opts plain = {.no_fuse = 1};
+    int wino;
+    CHECK_EQ_INT(residual_run(&plain, N, 1, x, want, &wino), 0);
+    int positive = 0, zero = 0;   /* both sides of the relu are exercised */
+    for (int i = 0; i < N * H * W * CO; i++)
+        positive += want[i] > 0.0f, zero += want[i] == 0.0f;
+    CHECK(positive > 100 && zero > 100);
+    const int threads[] = {1, 2, 3};
+    for (int t = 0; t < 3; t++) {
+        memset(got, 0, sizeof(float) * N * H * W * CO);
+        /* the fast GEMM conv takes the residual; the reference kernels do not */
+        CHECK_EQ_INT(residual_run(NULL, N, threads[t], x, got, &wino), zb_cpu_fast() ? 3 : 0);
+        CHECK_EQ_INT(wino, zb_cpu_fast() && zb_wino_enabled() ? 2 : 0);
+        CHECK(!memcmp(got, want, sizeof(float) * N * H * W * CO));
+    }
+    free(want);
+    free(got);
+}
+
 int main(void)
 {
     RUN(test_concat_in_place);
+    RUN(test_residual_fused);
     return test_report();
 }

@@ -1,6 +1,7 @@
 #!/bin/sh
 # Installs everything zoobench needs to build and to run its test suite, on Debian 12, as root.
 # Build: libraries.  Tests: the Python oracles (/usr/bin/python3), valgrind, clang, node/npm.
+# clang + libclang-rt-14-dev: `make asan` and `make fuzz` (ASan/UBSan/libFuzzer runtimes).
 set -e
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
@@ -17,7 +18,7 @@ apt-get install -y -qq --no-install-recommends \
     python3 python3-numpy python3-pil python3-h5py python3-torch python3-torchvision \
     python3-keras-applications python3-pandas python3-scipy \
     openmpi-bin libopenmpi-dev \
-    darknet valgrind clang $node_pkgs >/dev/null
+    darknet valgrind clang libclang-rt-14-dev $node_pkgs >/dev/null
 # Node packages used only as test oracles (TF.js Keras semantics).
 if [ -f tests/oracle/package.json ]; then
     (cd tests/oracle && npm ci --no-audit --no-fund --loglevel=error)

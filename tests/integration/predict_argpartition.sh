@@ -6,7 +6,7 @@
 source tests/lib.sh
 $PY -c 'import numpy' 2>/dev/null || skip "/usr/bin/python3 has no numpy"
 # shellcheck disable=SC2046 # the Makefile's library list, word-split on purpose
-cc -std=c11 -O1 -Iinclude -Isrc -o "$T/argpart" tests/oracle/predict/argpart.c "$ZB_BUILD/libzoobench.a" \
+$ZB_CC -std=c11 -O1 -Iinclude -Isrc -o "$T/argpart" tests/oracle/predict/argpart.c "$ZB_BUILD/libzoobench.a" \
     $(sed -n 's/^LDLIBS *+= *//p' Makefile) || die "helper build"
 $PY - "$T" <<'PY' || die "input generation"
 import sys, numpy as np

@@ -57,9 +57,8 @@ test-full: all
 
 # The whole suite under AddressSanitizer + UndefinedBehaviorSanitizer (objects in
 # build-asan, rebuilt only when changed).  Tests that cannot run there (valgrind,
-# `ulimit -v`) see ZB_SANITIZE=1 and skip or adapt (tests/lib.sh: sanitized).
+# `ulimit -v`) see ZB_ASAN=1 (tests/lib.sh) and skip or adapt.
 ASAN_OPT = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
-asan: export ZB_SANITIZE = 1
 asan: export ASAN_OPTIONS = detect_leaks=1:abort_on_error=0:detect_stack_use_after_return=1
 asan: export UBSAN_OPTIONS = print_stacktrace=1:halt_on_error=1
 asan:

@@ -161,6 +161,11 @@ int cmd_bench(int argc, char **argv)
             models[nmodels++] = zb_model_at(i)->name;
     }
 
+    const char *prof = getenv("ZB_PROFILE");   /* 1: per op kind and the 25 slowest nodes; N > 1: N nodes */
+    if (prof && *prof && strcmp(prof, "0")) {
+        o.profile = stderr;
+        o.profile_nodes = atoi(prof) > 1 ? atoi(prof) : 25;
+    }
     int measured = peak == 0;
     if (measured)
         peak = zb_fma_peak_gflops(o.threads, 0.5);

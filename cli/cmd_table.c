@@ -76,10 +76,13 @@ static void usage(FILE *f)
         "  -i, --indices-to-omit F   .npy of image indices to leave out of cAcc (or a bool mask)\n"
         "  -j, --indices-to-keep F   .npy of image indices to score in cAcc (or a bool mask)\n"
         "  -l, --custom-labels F     .npy of labels, one per kept image (all images without -i/-j)\n"
+        "      --score-custom-labels with -l alone: score cAcc with the custom labels on every\n"
+        "                            image (the seed's docstring) instead of its main()'s result\n"
         "      Columns: no -i/-j/-l: Acc@1 Acc@5 on all images.  -i or -j: Acc on all images,\n"
         "      cAcc on the kept ones.  -l with -i/-j: Acc on the kept images, cAcc on them with\n"
-        "      the custom labels.  -l alone: Acc on all images, cAcc with the custom labels (the\n"
-        "      seed's main() passes them as indices_to_ignore there, a bug zoobench does not copy).\n"
+        "      the custom labels.  -l alone: as the seed's main(), which passes the labels as\n"
+        "      indices_to_ignore: Acc on all images, cAcc on the original labels of the images\n"
+        "      whose index is not a -l value (a note on stderr says so; see --score-custom-labels).\n"
         "Output:\n"
         "      --format FMT          table (aligned, default), md, csv (full precision), json\n"
         "  -o, --output FILE.csv     also write the seed's CSV: its exact columns, full precision\n"
@@ -159,7 +162,7 @@ typedef struct table_args {
     int cifar10;
     const char *omit, *keep, *custom;
     const char *format, *output, *pvalues;
-    int ci, compare, published;
+    int ci, compare, published, score_custom;
     const char *base_url, *cache_dir;
 } table_args;
 
@@ -394,6 +397,11 @@ static int load_mask(const char *path, int keep, int64_t n, uint8_t **out)
         }
     }
     zb_npy_free(a);
+    int64_t kept = 0;
+    for (int64_t i = 0; !rc && i < n; i++)
+        kept += m[i];
+    if (!rc && kept == 0)
+        rc = cli_fail("%s: the mask leaves no image to score", path);
     if (rc) {
         free(m);
         return rc;
@@ -735,7 +743,7 @@ static int save_pvalues(const char *path, const zb_table *t)
 
 enum {
     OPT_KLABEL = 256, OPT_PLABEL, OPT_RESULTS, OPT_LABELS, OPT_ROOT, OPT_DATASET, OPT_FORMAT, OPT_CI, OPT_COMPARE,
-    OPT_PVALUES, OPT_PUBLISHED, OPT_BASEURL, OPT_CACHEDIR
+    OPT_PVALUES, OPT_PUBLISHED, OPT_BASEURL, OPT_CACHEDIR, OPT_SCORECUSTOM
 };
 
 static int run(table_args *a)
@@ -793,7 +801,11 @@ static int run(table_args *a)
         rc = load_labels(a, &labels, &n);
     if (!rc && (a->omit || a->keep))
         rc = load_mask(a->omit ? a->omit : a->keep, a->keep != NULL, n, &mask);
-    if (!rc && a->custom) {
+    int custom_as_omit = a->custom && !a->omit && !a->keep && !a->score_custom;
+    if (!rc && custom_as_omit) {
+        /* The seed's main(): compute_val_acc(top5preds, top5probs, labels, custom_labels). */
+        rc = load_mask(a->custom, 0, n, &mask);
+    } else if (!rc && a->custom) {
         zb_npy *c = NULL;
         if (zb_npy_load_as(a->custom, ZB_I64, 1, &c) != ZB_OK) {
             rc = cli_fail_lib();
@@ -802,6 +814,12 @@ static int run(table_args *a)
             n_custom = c->count;
             c->data = NULL;
             zb_npy_free(c);
+            int64_t kept = n;
+            for (int64_t i = 0; mask && i < n; i++)
+                kept -= !mask[i];
+            if (n_custom != kept) /* named here: zb_table_build does not know the file */
+                rc = cli_fail("%s: %" PRId64 " custom labels for %" PRId64 " %simages", a->custom, n_custom, kept,
+                              mask ? "kept " : "");
         }
     }
     for (int i = 0; !rc && i < e.n; i++) {
@@ -811,9 +829,13 @@ static int run(table_args *a)
             rc = cli_fail("%s: %" PRId64 " predictions for %" PRId64 " labels", e.v[i].preds, res[i]->n, n);
     }
     if (!rc) {
-        zb_table_opts o = {labels, n, mask, custom, n_custom, !a->cifar10};
+        zb_table_opts o = {labels, n, mask, custom, n_custom, !a->cifar10, custom_as_omit};
         if (zb_table_build(res, e.n, &o, &t) != ZB_OK)
             rc = cli_fail_lib();
+        else if (custom_as_omit)
+            fprintf(stderr, "note: -l without -i/-j: as the seed's main(), cAcc leaves out the images whose "
+                            "index is a value of %s; --score-custom-labels scores the custom labels instead\n",
+                    a->custom);
     }
     if (!rc && a->compare) {
         p_next = calloc((size_t)t->nrows, sizeof *p_next);
@@ -868,6 +890,7 @@ int cmd_table(int argc, char **argv)
         {"indices_to_keep", required_argument, 0, 'j'},
         {"custom-labels", required_argument, 0, 'l'},
         {"custom_labels", required_argument, 0, 'l'},
+        {"score-custom-labels", no_argument, 0, OPT_SCORECUSTOM},
         {"format", required_argument, 0, OPT_FORMAT},
         {"output", required_argument, 0, 'o'},
         {"ci", no_argument, 0, OPT_CI},
@@ -903,6 +926,7 @@ int cmd_table(int argc, char **argv)
         case 'i': a.omit = optarg; break;
         case 'j': a.keep = optarg; break;
         case 'l': a.custom = optarg; break;
+        case OPT_SCORECUSTOM: a.score_custom = 1; break;
         case OPT_FORMAT:
             if (strcmp(optarg, "table") && strcmp(optarg, "md") && strcmp(optarg, "csv") && strcmp(optarg, "json"))
                 return cli_fail("--format: '%s' is not table, md, csv or json", optarg);

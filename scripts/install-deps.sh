@@ -1,7 +1,7 @@
 #!/bin/sh
 # Installs everything zoobench needs to build and to run its test suite, on Debian 12, as root.
-# Build: libraries.  Tests: the Python oracles (/usr/bin/python3), valgrind, clang, node/npm.
-# clang + libclang-rt-14-dev: `make asan` and `make fuzz` (ASan/UBSan/libFuzzer runtimes).
+# Build: libraries.  Tests: the Python oracles (/usr/bin/python3), valgrind, clang and its
+# sanitizer/libFuzzer runtimes (libclang-rt-14-dev), node/npm.
 set -e
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq

@@ -95,11 +95,15 @@ zb_status zb_bench_model(const char *model, const zb_bench_opts *o, zb_bench_res
     }
     for (int i = 0; i < o->warmup && st == ZB_OK; i++)
         st = zb_graph_run(g, x, o->batch, y);
+    if (st == ZB_OK && o->profile)
+        st = zb_graph_set_profile(g, 1);
     for (int i = 0; i < o->iters && st == ZB_OK; i++) {
         double t0 = now_s();
         st = zb_graph_run(g, x, o->batch, y);
         t[i] = now_s() - t0;
     }
+    if (st == ZB_OK && o->profile)
+        st = zb_graph_profile_write(g, o->profile, o->profile_nodes);
     if (st != ZB_OK)
         goto done;
 

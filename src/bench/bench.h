@@ -6,6 +6,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "core/graph.h"
 #include "zoobench.h"
@@ -27,6 +28,9 @@ typedef struct zb_bench_opts {
     int iters;      /* timed forward passes, >= 1 */
     int warmup;     /* untimed passes first, >= 0 */
     uint64_t seed;  /* random weights and input */
+    FILE *profile;  /* non-NULL: time every node of the timed passes and write
+                       the profile here (zb_graph_profile_write) */
+    int profile_nodes;  /* slowest nodes listed in the profile */
 } zb_bench_opts;
 
 typedef struct zb_bench_result {

@@ -6,10 +6,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "core/graph_internal.h"
 #include "core/status.h"
 #include "ops/ops.h"
+
+enum { RUN_MAX_IN = 4 };    /* inputs of a computed node other than a concat (add: 2) */
 
 /* ---- binding weights by key ---------------------------------------------- */
 
@@ -175,6 +178,26 @@ static void fuse(zb_graph *g, zb_node **consumer)
     }
 }
 
+/* A zero-pad read only by a convolution becomes that convolution's padding
+ * (keras' ZeroPadding2D before a 'valid' conv: mobilenet, resnet50).  Exact:
+ * the conv kernels skip padding taps or multiply zeros, and a tap of value
+ * 0 changes no sum (a sum from +0.0f is never -0.0f, and weights are
+ * finite).  Runs before the ops' prepare, which packs for the geometry. */
+static void fold_zeropad(zb_graph *g, zb_node **consumer)
+{
+    for (int i = 0; i < g->n_nodes; i++) {
+        zb_node *pad = g->nodes[i], *cv = consumer[pad->id];
+        if (pad->op != ZB_OP_ZEROPAD || pad->n_uses != 1 || !cv || cv->op != ZB_OP_CONV2D)
+            continue;
+        cv->in[0] = pad->in[0];
+        cv->p.conv.pt += pad->p.pad.t, cv->p.conv.pb += pad->p.pad.b;
+        cv->p.conv.pl += pad->p.pad.l, cv->p.conv.pr += pad->p.pad.r;
+        pad->n_in = 0;          /* dead: computes nothing, reads nothing */
+        pad->fused = 1;
+        pad->alias = cv->in[0];
+    }
+}
+
 zb_status zb_graph_prepare(zb_graph *g, const zb_wmap *w, const zb_prepare_opts *opts)
 {
     if (zb_graph_status(g) != ZB_OK)
@@ -186,6 +209,13 @@ zb_status zb_graph_prepare(zb_graph *g, const zb_wmap *w, const zb_prepare_opts 
     zb_status st = bind_weights(g, w);
     if (st != ZB_OK)
         return st;
+    zb_node **consumer = calloc((size_t)g->n_nodes + 1, sizeof *consumer);
+    if (!consumer)
+        return zb_error(ZB_ERR_NOMEM, "%s: out of memory", g->model);
+    if (!(opts && opts->no_fuse)) {
+        count_uses(g, consumer);
+        fold_zeropad(g, consumer);
+    }
     for (int i = 0; i < g->n_nodes && st == ZB_OK; i++) {
         zb_node *x = g->nodes[i];
         if (zb_op_defs[x->op].prepare)
@@ -196,15 +226,18 @@ zb_status zb_graph_prepare(zb_graph *g, const zb_wmap *w, const zb_prepare_opts 
     for (int i = 0; i < g->n_nodes; i++)
         for (int j = 0; j < g->nodes[i]->n_wt; j++)
             g->nodes[i]->wt[j].data = NULL;
-    if (st != ZB_OK)
+    if (st != ZB_OK) {
+        free(consumer);
         return st;
-    zb_node **consumer = calloc((size_t)g->n_nodes + 1, sizeof *consumer);
-    if (!consumer)
-        return zb_error(ZB_ERR_NOMEM, "%s: out of memory", g->model);
+    }
     count_uses(g, consumer);
     if (!(opts && opts->no_fuse))
         fuse(g, consumer);
     free(consumer);
+    st = zb_place_concats(g, !(opts && opts->no_fuse));
+    for (int i = 0; i < g->n_nodes && st == ZB_OK; i++)
+        if (g->nodes[i]->op != ZB_OP_CONCAT && g->nodes[i]->n_in > RUN_MAX_IN)
+            st = zb_error(ZB_ERR_ARG, "%s: %s has %d inputs", g->model, g->nodes[i]->name, g->nodes[i]->n_in);
     for (int i = 0; i < g->n_nodes && st == ZB_OK; i++) {
         zb_node *x = g->nodes[i];
         if (!x->fused && x->k.kern && x->k.kern->finish)
@@ -212,6 +245,7 @@ zb_status zb_graph_prepare(zb_graph *g, const zb_wmap *w, const zb_prepare_opts 
     }
     if (st != ZB_OK)
         return st;
+    g->plain = opts && opts->no_fuse;
     st = zb_plan_memory(g);
     if (st == ZB_OK)
         g->prepared = 1;
@@ -238,6 +272,14 @@ static void rows_tile(void *ctx, int64_t t)
     j->d->kern->run(j->d, j->xs, j->y, r0, r1);
 }
 
+/* Rows per tile when the engine splits `rows` rows over the pool. */
+static int64_t rows_per_tile(const zb_graph *g, int64_t rows)
+{
+    const int nt = zb_threadpool_size(g->pool);
+    const int64_t want = rows < 4 * nt ? rows : 4 * nt;
+    return want > 0 ? (rows + want - 1) / want : 1;
+}
+
 /* Runs rows [0, rows) of one node.  The thread pool splits this range into
  * tiles of output rows (or the kernel its own output tiles); a reduction is
  * never split, and a row's bits do not depend on its tile. */
@@ -247,15 +289,79 @@ static void run_rows(const zb_graph *g, const zb_kdesc *d, const float *const *x
         d->kern->run_pool(d, g->pool, xs, y, rows);
         return;
     }
-    const int nt = zb_threadpool_size(g->pool);
-    if (nt == 1 || rows < 2) {
+    if (zb_threadpool_size(g->pool) == 1 || rows < 2) {
         d->kern->run(d, xs, y, 0, rows);
         return;
     }
-    rows_job j = {d, xs, y, rows, 0};
-    const int64_t want = rows < 4 * nt ? rows : 4 * nt;
-    j.per = (rows + want - 1) / want;
+    rows_job j = {d, xs, y, rows, rows_per_tile(g, rows)};
     zb_parallel_for(g->pool, (rows + j.per - 1) / j.per, rows_tile, &j);
+}
+
+/* Where a node's output is at batch size n: its pointer and pixel stride. */
+typedef struct view {
+    float *p;
+    int64_t ld;
+} view;
+
+static view view_of(const zb_graph *g, zb_node *x, const float *input, size_t n)
+{
+    const zb_node *s = zb_storage(x);
+    if (s->op == ZB_OP_INPUT)
+        return (view){(float *)input, s->c};
+    if (s->root)
+        return (view){g->arena + s->root->offset * n + s->choff, s->ld};
+    return (view){g->arena + s->offset * n, s->c};
+}
+
+/* Copies of whole pixels' channel runs: a concat's inputs that were not
+ * computed in place, or a scattered node into its place. */
+typedef struct copy_job {
+    const zb_graph *g;
+    zb_node *nd;            /* the concat, or the scattered node */
+    const float *input;     /* the graph input */
+    size_t n;
+    int64_t rows, per;
+} copy_job;
+
+static void copy_pixels(float *y, int64_t ldy, const float *x, int64_t ldx, int c, int64_t p0, int64_t p1)
+{
+    for (int64_t p = p0; p < p1; p++)
+        memcpy(y + p * ldy, x + p * ldx, (size_t)c * sizeof *y);
+}
+
+static void copy_tile(void *ctx, int64_t t)
+{
+    const copy_job *j = ctx;
+    zb_node *nd = j->nd;
+    const int64_t r0 = t * j->per, r1 = r0 + j->per < j->rows ? r0 + j->per : j->rows;
+    const int64_t p0 = r0 * nd->w, p1 = r1 * nd->w;
+    const view y = view_of(j->g, nd, j->input, j->n);
+    if (nd->op != ZB_OP_CONCAT) {   /* scatter: own block -> place */
+        copy_pixels(y.p, y.ld, j->g->arena + nd->offset * j->n, nd->c, nd->c, p0, p1);
+        return;
+    }
+    int off = 0;
+    for (int k = 0; k < nd->n_in; k++) {
+        if (nd->cat_copy[k]) {
+            const view x = view_of(j->g, nd->in[k], j->input, j->n);
+            copy_pixels(y.p + off, y.ld, x.p, x.ld, nd->in[k]->c, p0, p1);
+        }
+        off += nd->in[k]->c;
+    }
+}
+
+static void run_copy(const zb_graph *g, zb_node *nd, const float *input, size_t n)
+{
+    copy_job j = {g, nd, input, n, (int64_t)n * nd->h, 0};
+    j.per = rows_per_tile(g, j.rows);
+    zb_parallel_for(g->pool, (j.rows + j.per - 1) / j.per, copy_tile, &j);
+}
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
 zb_status zb_graph_run(zb_graph *g, const float *x, int n, float *y)
@@ -288,25 +394,30 @@ zb_status zb_graph_run(zb_graph *g, const float *x, int n, float *y)
                 return st;
         }
     }
-    int max_in = 1;
-    for (int i = 0; i < g->n_nodes; i++)
-        max_in = g->nodes[i]->n_in > max_in ? g->nodes[i]->n_in : max_in;
-    const float **xs = malloc((size_t)max_in * sizeof *xs);
-    if (!xs)
-        return zb_error(ZB_ERR_NOMEM, "%s: out of memory", g->model);
-#define BUF(node) (zb_storage(node)->op == ZB_OP_INPUT ? x : g->arena + zb_storage(node)->offset * (size_t)n)
+    const float *xs[RUN_MAX_IN];
+    const size_t nn = (size_t)n;
+    const int prof = g->profile && g->prof_s;
     for (int i = 0; i < g->n_nodes; i++) {
         zb_node *nd = g->nodes[i];
-        if (nd->op == ZB_OP_INPUT || nd->alias)
-            continue;
-        for (int k = 0; k < nd->n_in; k++)
-            xs[k] = BUF(nd->in[k]);
-        run_rows(g, &nd->k, xs, g->arena + nd->offset * (size_t)n, (int64_t)n * nd->k.oh);
+        if (nd->op == ZB_OP_INPUT || nd->alias || (nd->op == ZB_OP_CONCAT && !nd->cat_run))
+            continue;   /* nothing to compute, or a view */
+        const double t0 = prof ? now_s() : 0;
+        if (nd->op == ZB_OP_CONCAT) {
+            run_copy(g, nd, x, nn);
+        } else {
+            for (int k = 0; k < nd->n_in; k++)
+                xs[k] = view_of(g, nd->in[k], x, nn).p;
+            float *out = nd->root && !nd->scatter ? view_of(g, nd, x, nn).p : g->arena + nd->offset * nn;
+            run_rows(g, &nd->k, xs, out, (int64_t)n * nd->k.oh);
+            if (nd->scatter)
+                run_copy(g, nd, x, nn);
+        }
+        if (prof)
+            g->prof_s[i] += now_s() - t0;
     }
+    g->prof_runs += prof;
     zb_node *out = zb_graph_output(g);
-    memcpy(y, BUF(out), (size_t)n * out->h * out->w * out->c * sizeof *y);
-#undef BUF
-    free(xs);
+    memcpy(y, view_of(g, out, x, nn).p, nn * out->h * out->w * out->c * sizeof *y);
     return ZB_OK;
 }
 

@@ -9,11 +9,14 @@
 #ifndef ZB_CORE_ENGINE_H
 #define ZB_CORE_ENGINE_H
 
+#include <stdio.h>
+
 #include "core/graph.h"
 #include "core/wmap.h"
 
 typedef struct zb_prepare_opts {
-    int no_fuse;        /* keep batchnorm and relu as separate ops (for tests) */
+    int no_fuse;        /* keep batchnorm, relu and zero-pad as separate ops, copy every
+                           concat input, write no op in place (for tests) */
 } zb_prepare_opts;
 
 /* Binds every declared weight by checkpoint key (after the model's key
@@ -35,6 +38,15 @@ zb_status zb_graph_run(zb_graph *g, const float *x, int n, float *y);
 
 /* Activation memory of one image in bytes (after prepare). */
 size_t zb_graph_arena_bytes_per_image(const zb_graph *g);
+
+/* Profiling (src/core/profile.c): while on, every run adds each computed
+ * node's wall time to a per-node sum; turning it on clears the sums. */
+zb_status zb_graph_set_profile(zb_graph *g, int on);
+
+/* Writes the profiled time per run by op kind, then the max_nodes slowest
+ * nodes (op with what was fused into it, shapes, name), to f.  Nothing when
+ * no profiled run happened. */
+zb_status zb_graph_profile_write(const zb_graph *g, FILE *f, int max_nodes);
 
 /* Seeded random weights for every weight the graph declares, scaled like a
  * trained net (uniform +-sqrt(3 / fan_in); batchnorm variances in [0.5, 1.5]),

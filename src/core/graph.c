@@ -31,6 +31,7 @@ void zb_graph_free(zb_graph *g)
         free(x->k.scale);
         free(x->k.shift);
         free((void *)x->k.in_c);
+        free(x->cat_copy);
         if (x->op == ZB_OP_AFFINE) {
             free(x->p.affine.scale);
             free(x->p.affine.shift);
@@ -45,6 +46,7 @@ void zb_graph_free(zb_graph *g)
     free(g->ignore_prefix);
     free(g->ignore_suffix);
     free(g->arena);
+    free(g->prof_s);
     zb_threadpool_free(g->pool);
     free(g);
 }

@@ -131,6 +131,17 @@ struct zb_node {
     int n_uses;             /* consumers */
     int last_use;           /* id of the last consumer */
     size_t offset;          /* per-image offset in the activation arena, floats */
+
+    /* Concat in place (plan.c).  A placed node's output lives in root's
+     * block at channel choff with pixel stride ld (root's channel count);
+     * root NULL: in its own block.  A placed node whose kernel cannot write
+     * with a stride (scatter) computes into its own block, then copies. */
+    zb_node *root;
+    int choff, ld;
+    int scatter;
+    int first_def;          /* block owners: first node that writes the block */
+    unsigned char *cat_copy;    /* concat: 1 for each input it copies at run time (owned) */
+    int cat_run;            /* concat: copies at least one input (else a view, not run) */
 };
 
 typedef struct zb_graph zb_graph;

@@ -19,6 +19,7 @@ struct zb_graph {
 
     /* prepare */
     int prepared;
+    int plain;                  /* prepared with no_fuse: no fusion, folding, placement or reuse in place */
     size_t arena_per_image;     /* floats of activation memory per image */
 
     /* run */
@@ -26,7 +27,18 @@ struct zb_graph {
     zb_threadpool *pool;        /* owned; nthreads threads, made at the first run */
     float *arena;               /* owned; arena_cap floats */
     size_t arena_cap;
+
+    /* profile (zb_graph_set_profile) */
+    int profile;
+    double *prof_s;             /* owned; seconds per node, summed over runs */
+    int64_t prof_runs;
 };
+
+/* Concat in place (plan.c): sets root, choff, ld, scatter of the nodes
+ * stored in a concat's block, cat_copy/cat_run of the concats, and the
+ * kernels' ldx/ldy.  in_place 0: every concat copies all its inputs.
+ * After fusion, before the kernels' finish. */
+zb_status zb_place_concats(zb_graph *g, int in_place);
 
 /* Places every computed node's output in one arena by liveness (plan.c):
  * sets node->offset (floats per image) and g->arena_per_image. */

@@ -22,13 +22,16 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <zlib.h>
 
 #include "core/status.h"
+#include "data/ilsvrc.h"
 #include "io/md5.h"
 #include "io/imagefolder.h"
+#include "io/listfile.h"
 #include "io/sha256.h"
 
-#define MAX_MEMBER (256u << 20) /* largest tar member read into memory */
+#define MAX_MEMBER ZB_ILSVRC_MAX_MEMBER
 
 void zb_dataset_free(zb_dataset *d)
 {
@@ -99,95 +102,25 @@ static char *path_join(const char *dir, const char *name)
     return p;
 }
 
-/* "path label" (Caffe val.txt) or "path, label"; the label is the last field. */
+/* "path label" (Caffe val.txt) or "path, label" lines, read by src/io/listfile.c
+ * (the reader `zoobench table --labels` uses too). */
 static zb_status open_list(const char *file, const char *root, zb_dataset *d)
 {
-    FILE *f = fopen(file, "r");
-    if (!f)
-        return zb_error(ZB_ERR_IO, "%s: %s", file, strerror(errno));
-    char *dir = NULL;
-    if (!root) {
-        dir = strdup(file);
-        if (!dir) {
-            fclose(f);
-            return zb_error(ZB_ERR_NOMEM, "%s: out of memory", file);
-        }
-        char *slash = strrchr(dir, '/');
-        if (slash)
-            *slash = 0;
-        else
-            strcpy(dir, ".");
-        root = dir;
-    }
-    char *line = NULL;
-    size_t cap = 0, lcap = 0;
-    ssize_t len;
-    long lineno = 0;
-    zb_status st = ZB_OK;
+    zb_listfile *l = NULL;
+    zb_status st = zb_listfile_load(file, root, &l);
+    if (st != ZB_OK)
+        return st;
     d->kind = ZB_DS_FILES;
-    while (st == ZB_OK && (len = getline(&line, &cap, f)) >= 0) {
-        lineno++;
-        while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r' || line[len - 1] == ' ' ||
-                           line[len - 1] == '\t'))
-            line[--len] = 0;
-        char *s = line;
-        while (*s == ' ' || *s == '\t')
-            s++;
-        if (!*s)
-            continue;
-        char *sep = s + strlen(s);
-        while (sep > s && sep[-1] != ' ' && sep[-1] != '\t' && sep[-1] != ',')
-            sep--;
-        char *end = NULL;
-        errno = 0;
-        long long lab = strtoll(sep, &end, 10);
-        if (sep == s || end == sep || *end || errno || lab < 0 || lab > INT_MAX) {
-            st = zb_error(ZB_ERR_FORMAT, "%s:%ld: expected 'path label' or 'path, label', got '%s'", file, lineno,
-                          s);
-            break;
-        }
-        char *pend = sep;
-        while (pend > s && (pend[-1] == ' ' || pend[-1] == '\t'))
-            pend--;
-        if (pend > s && pend[-1] == ',')
-            pend--;
-        while (pend > s && (pend[-1] == ' ' || pend[-1] == '\t'))
-            pend--;
-        if (pend == s) {
-            st = zb_error(ZB_ERR_FORMAT, "%s:%ld: no path before the label", file, lineno);
-            break;
-        }
-        *pend = 0;
-        if (d->n == (int64_t)lcap) {
-            size_t nc = lcap ? lcap * 2 : 1024;
-            char **nn = realloc(d->name, nc * sizeof *nn);
-            if (nn)
-                d->name = nn;
-            int64_t *nl = nn ? realloc(d->label, nc * sizeof *nl) : NULL;
-            if (nl)
-                d->label = nl;
-            if (!nn || !nl) {
-                st = zb_error(ZB_ERR_NOMEM, "%s: out of memory", file);
-                break;
-            }
-            lcap = nc;
-        }
-        if (!(d->name[d->n] = path_join(root, s))) {
-            st = zb_error(ZB_ERR_NOMEM, "%s: out of memory", file);
-            break;
-        }
-        d->label[d->n++] = lab;
-    }
-    free(line);
-    fclose(f);
-    if (st == ZB_OK && d->n == 0)
-        st = zb_error(ZB_ERR_FORMAT, "%s: no images listed", file);
-    if (st == ZB_OK) {
-        digest(d, strlen(root) + 1);
-        st = identity_stream(d);
-    }
-    free(dir);
-    return st;
+    d->n = l->n;
+    d->name = l->path;
+    d->label = l->label;
+    size_t prefix = l->prefix;
+    l->n = 0;
+    l->path = NULL;
+    l->label = NULL;
+    zb_listfile_free(l);
+    digest(d, prefix);
+    return identity_stream(d);
 }
 
 /* ---- ILSVRC2012 tar + devkit ------------------------------------------ */
@@ -210,9 +143,49 @@ static int ends_with(const char *s, const char *t)
     return a >= b && !strcmp(s + a - b, t);
 }
 
-/* Reads the devkit's ground truth and meta.mat into memory. */
-static zb_status read_devkit(const char *path, char **gt, size_t *gtlen, char **meta, size_t *metalen)
+/* libarchive's message, never NULL. */
+static const char *arc_error(struct archive *a)
 {
+    const char *m = archive_error_string(a);
+    return m ? m : "unreadable archive";
+}
+
+/* libarchive does not check a gzip trailer (CRC-32 and length): zlib's gzread
+ * does.  A file that is not gzip is read as it is. */
+static zb_status gzip_intact(const char *path)
+{
+    gzFile g = gzopen(path, "rb");
+    if (!g)
+        return zb_error(ZB_ERR_IO, "%s: %s", path, strerror(errno));
+    static _Thread_local char buf[1 << 16];
+    int n;
+    int64_t total = 0;
+    while ((n = gzread(g, buf, sizeof buf)) > 0 && (total += n) <= (int64_t)ZB_ILSVRC_MAX_DEVKIT_BYTES)
+        ;
+    zb_status st = ZB_OK;
+    int err = Z_OK;
+    if (n < 0) {
+        const char *why = gzerror(g, &err); /* "<path>: <reason>" */
+        size_t pl = strlen(path);
+        if (!strncmp(why, path, pl) && !strncmp(why + pl, ": ", 2))
+            why += pl + 2;
+        st = zb_error(ZB_ERR_FORMAT, "%s: damaged gzip data (%s)", path, why);
+    } else if (n > 0) {
+        st = zb_error(ZB_ERR_LIMIT, "%s: more than %u MiB when decompressed (a devkit has about 10)", path,
+                      ZB_ILSVRC_MAX_DEVKIT_BYTES >> 20);
+    }
+    gzclose(g);
+    return st;
+}
+
+/* Reads the devkit's ground truth and meta.mat into memory.  Work is bounded:
+ * at most ZB_ILSVRC_MAX_DEVKIT_BYTES are decompressed in all (a decompression
+ * bomb is refused before it is inflated), and each file read is at most
+ * ZB_ILSVRC_MAX_DEVKIT_FILE. */
+zb_status zb_ilsvrc_read_devkit(const char *path, char **gt, size_t *gtlen, char **meta, size_t *metalen)
+{
+    *gt = *meta = NULL;
+    *gtlen = *metalen = 0;
     struct archive *a = archive_read_new();
     if (!a)
         return zb_error(ZB_ERR_NOMEM, "%s: out of memory", path);
@@ -220,7 +193,7 @@ static zb_status read_devkit(const char *path, char **gt, size_t *gtlen, char **
     archive_read_support_format_tar(a);
     zb_status st = ZB_OK;
     if (archive_read_open_filename(a, path, 1 << 16) != ARCHIVE_OK) {
-        st = zb_error(ZB_ERR_IO, "%s: %s", path, archive_error_string(a));
+        st = zb_error(ZB_ERR_IO, "%s: %s", path, arc_error(a));
         archive_read_free(a);
         return st;
     }
@@ -228,90 +201,347 @@ static zb_status read_devkit(const char *path, char **gt, size_t *gtlen, char **
     int r;
     while (st == ZB_OK && (r = archive_read_next_header(a, &e)) == ARCHIVE_OK) {
         const char *name = archive_entry_pathname(e);
+        int64_t size = archive_entry_size(e);
+        if (size < 0 || size > (int64_t)ZB_ILSVRC_MAX_DEVKIT_BYTES ||
+            archive_filter_bytes(a, 0) + size > (int64_t)ZB_ILSVRC_MAX_DEVKIT_BYTES) {
+            st = zb_error(ZB_ERR_LIMIT, "%s: more than %u MiB when decompressed (a devkit has about 10)", path,
+                          ZB_ILSVRC_MAX_DEVKIT_BYTES >> 20);
+            break;
+        }
         char **dst = NULL;
         size_t *dlen = NULL;
-        if (ends_with(name, "data/ILSVRC2012_validation_ground_truth.txt"))
+        if (name && ends_with(name, "data/ILSVRC2012_validation_ground_truth.txt"))
             dst = gt, dlen = gtlen;
-        else if (ends_with(name, "data/meta.mat"))
+        else if (name && ends_with(name, "data/meta.mat"))
             dst = meta, dlen = metalen;
         if (!dst || *dst)
             continue;
-        int64_t size = archive_entry_size(e);
-        if (size < 0 || size > (int64_t)MAX_MEMBER) {
-            st = zb_error(ZB_ERR_LIMIT, "%s: %s is too large", path, name);
+        if (size > (int64_t)ZB_ILSVRC_MAX_DEVKIT_FILE) {
+            st = zb_error(ZB_ERR_LIMIT, "%s: %s is %lld bytes, more than %u MiB", path, name, (long long)size,
+                          ZB_ILSVRC_MAX_DEVKIT_FILE >> 20);
             break;
         }
-        *dst = malloc((size_t)size + 1);
-        if (!*dst) {
+        /* the buffer grows with the data actually there, not with the declared size */
+        size_t have = 0, cap = 0;
+        la_ssize_t got = 1;
+        while (st == ZB_OK && have < (size_t)size && got > 0) {
+            if (have == cap) {
+                cap = cap ? cap * 2 : 1 << 16;
+                cap = cap < (size_t)size ? cap : (size_t)size;
+                char *nb = realloc(*dst, cap + 1);
+                if (!nb) {
+                    st = zb_error(ZB_ERR_NOMEM, "%s: out of memory", path);
+                    break;
+                }
+                *dst = nb;
+            }
+            got = archive_read_data(a, *dst + have, cap - have);
+            have += got > 0 ? (size_t)got : 0;
+        }
+        if (st == ZB_OK && !*dst && !(*dst = malloc(1)))
             st = zb_error(ZB_ERR_NOMEM, "%s: out of memory", path);
+        if (st != ZB_OK)
             break;
-        }
-        la_ssize_t got = archive_read_data(a, *dst, (size_t)size);
-        if (got != size)
-            st = zb_error(ZB_ERR_FORMAT, "%s: %s: truncated", path, name);
-        (*dst)[size] = 0;
-        *dlen = (size_t)size;
+        (*dst)[have] = 0;
+        *dlen = have;
+        if (have != (size_t)size)
+            st = zb_error(ZB_ERR_FORMAT, "%s: %s: %s", path, name, got < 0 ? arc_error(a) : "truncated");
     }
     if (st == ZB_OK && r != ARCHIVE_EOF)
-        st = zb_error(ZB_ERR_FORMAT, "%s: %s", path, archive_error_string(a));
+        st = zb_error(ZB_ERR_FORMAT, "%s: %s", path, arc_error(a));
     archive_read_free(a);
     if (st == ZB_OK && !*gt)
         st = zb_error(ZB_ERR_FORMAT, "%s: no data/ILSVRC2012_validation_ground_truth.txt", path);
     if (st == ZB_OK && !*meta)
         st = zb_error(ZB_ERR_FORMAT, "%s: no data/meta.mat", path);
+    if (st == ZB_OK)
+        st = gzip_intact(path);
     return st;
 }
 
-static double mat_num(matvar_t *v)
+/* The element count of a matio variable; -1 when it is more than cap. */
+static int64_t mat_count(const matvar_t *v, int64_t cap)
 {
-    if (!v || !v->data || v->rank < 1)
-        return -1;
-    switch (v->data_type) {
-    case MAT_T_DOUBLE: return *(double *)v->data;
-    case MAT_T_SINGLE: return *(float *)v->data;
-    case MAT_T_UINT8: return *(uint8_t *)v->data;
-    case MAT_T_INT8: return *(int8_t *)v->data;
-    case MAT_T_UINT16: return *(uint16_t *)v->data;
-    case MAT_T_INT16: return *(int16_t *)v->data;
-    case MAT_T_UINT32: return *(uint32_t *)v->data;
-    case MAT_T_INT32: return *(int32_t *)v->data;
-    default: return -1;
+    int64_t n = 1;
+    for (int i = 0; i < v->rank; i++) {
+        if (v->dims[i] > (size_t)cap || (v->dims[i] && n > cap / (int64_t)v->dims[i]))
+            return -1;
+        n *= (int64_t)v->dims[i];
     }
+    return n;
 }
 
-/* A MATLAB char array as a C string (8-bit or 16-bit storage, ASCII content). */
-static char *mat_str(matvar_t *v)
+/* The first element of a real numeric scalar-like variable if it is a whole
+ * number in [0, INT_MAX]; otherwise -1. */
+static double mat_num(const matvar_t *v)
 {
-    if (!v || v->class_type != MAT_C_CHAR || !v->data)
+    if (!v || !v->data || v->rank < 1 || !v->dims || v->isComplex || v->class_type < MAT_C_DOUBLE ||
+        v->class_type > MAT_C_UINT64 || mat_count(v, INT64_MAX) < 1 || v->data_size <= 0 ||
+        v->nbytes < (size_t)v->data_size)
+        return -1;
+    double x;
+    switch (v->data_type) {
+    case MAT_T_DOUBLE: x = *(double *)v->data; break;
+    case MAT_T_SINGLE: x = *(float *)v->data; break;
+    case MAT_T_UINT8: x = *(uint8_t *)v->data; break;
+    case MAT_T_INT8: x = *(int8_t *)v->data; break;
+    case MAT_T_UINT16: x = *(uint16_t *)v->data; break;
+    case MAT_T_INT16: x = *(int16_t *)v->data; break;
+    case MAT_T_UINT32: x = *(uint32_t *)v->data; break;
+    case MAT_T_INT32: x = *(int32_t *)v->data; break;
+    default: return -1;
+    }
+    return x >= 0 && x <= INT_MAX && x == (double)(long)x ? x : -1;
+}
+
+/* A MATLAB char array as a C string (8-bit or 16-bit storage, ASCII content);
+ * NULL when it is not one or is longer than 64 characters (a WNID has 9). */
+static char *mat_str(const matvar_t *v)
+{
+    if (!v || v->class_type != MAT_C_CHAR || !v->data || !v->dims || v->isComplex)
         return NULL;
-    size_t n = 1;
-    for (int i = 0; i < v->rank; i++)
-        n *= v->dims[i];
+    int64_t cnt = mat_count(v, 64);
+    size_t n = (size_t)cnt, w = v->data_type == MAT_T_UINT16 || v->data_type == MAT_T_UTF16 ? 2 : 1;
+    if (cnt < 0 || v->data_size != (int)w || v->nbytes < n * w)
+        return NULL;
     char *s = malloc(n + 1);
     if (!s)
         return NULL;
     for (size_t i = 0; i < n; i++) {
-        unsigned c;
-        if (v->data_type == MAT_T_UINT16 || v->data_type == MAT_T_UTF16)
-            c = ((uint16_t *)v->data)[i];
-        else
-            c = ((uint8_t *)v->data)[i];
-        s[i] = (char)(c < 128 ? c : '?');
+        unsigned c = w == 2 ? ((const uint16_t *)v->data)[i] : ((const uint8_t *)v->data)[i];
+        s[i] = (char)(c < 128 && c ? c : '?');
     }
     s[n] = 0;
     return s;
 }
 
-typedef struct idwnid {
-    long id;
-    char *wnid;
-} idwnid;
+typedef zb_ilsvrc_synset idwnid;
 
 static int cmp_strp(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
 
-/* meta.mat 'synsets': leaf synsets (num_children == 0) as (ILSVRC2012_ID, WNID). */
-static zb_status parse_meta(const char *devkit, const char *buf, size_t len, idwnid **out, int *nout)
+void zb_ilsvrc_synsets_free(zb_ilsvrc_synset *s, int n)
 {
+    for (int i = 0; s && i < n; i++)
+        free(s[i].wnid);
+    free(s);
+}
+
+/* MAT v5 only, as scipy.io.loadmat (torchvision's reader) and the real devkit:
+ * 116 bytes of text, 8 of subsystem offset, version 0x0100 and the endian mark.
+ * v7.3 files (HDF5) would reach libhdf5 through matio; they are refused here. */
+static int is_mat_v5(const unsigned char *b, size_t len)
+{
+    if (len < 128)
+        return 0;
+    if (b[126] == 'I' && b[127] == 'M')
+        return b[124] == 0x00 && b[125] == 0x01;
+    if (b[126] == 'M' && b[127] == 'I')
+        return b[124] == 0x01 && b[125] == 0x00;
+    return 0;
+}
+
+static uint32_t rd32(const unsigned char *p, int big)
+{
+    return big ? (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3]
+               : (uint32_t)p[3] << 24 | (uint32_t)p[2] << 16 | (uint32_t)p[1] << 8 | p[0];
+}
+
+/* A zlib stream of len bytes inflated whole into a malloc'ed *out (*outlen
+ * bytes), growing as data arrives, never past cap; 0 if it is corrupt or larger. */
+static int inflate_capped(const unsigned char *z, size_t len, size_t cap, unsigned char **out, size_t *outlen)
+{
+    z_stream s = {.next_in = (unsigned char *)z, .avail_in = len > UINT_MAX ? UINT_MAX : (uInt)len};
+    unsigned char *buf = NULL;
+    size_t have = 0;
+    int rc = Z_BUF_ERROR;
+    if (inflateInit(&s) != Z_OK)
+        return 0;
+    do {
+        size_t want = have ? have * 2 : 1 << 16;
+        unsigned char *nb = want <= cap + 1 ? realloc(buf, want) : NULL;
+        if (!nb)
+            break;
+        buf = nb;
+        s.next_out = buf + s.total_out;
+        s.avail_out = (uInt)(want - s.total_out);
+        have = want;
+        rc = inflate(&s, Z_NO_FLUSH);
+    } while (rc == Z_OK);
+    *outlen = s.total_out;
+    inflateEnd(&s);
+    if (rc != Z_STREAM_END || *outlen > cap) {
+        free(buf);
+        return 0;
+    }
+    *out = buf;
+    return 1;
+}
+
+/* One v5 data element at p (n bytes left): its type, its data and its padded
+ * size (small elements pack up to 4 bytes into the tag).  0 if it does not fit. */
+static int mat_elem(const unsigned char *p, size_t n, int big, uint32_t *type, const unsigned char **data,
+                    uint32_t *nb, size_t *total)
+{
+    if (n < 8)
+        return 0;
+    *type = rd32(p, big);
+    if (*type >> 16) {
+        *nb = *type >> 16;
+        *type &= 0xffff;
+        *data = p + 4;
+        *total = 8;
+        return *nb <= 4;
+    }
+    *nb = rd32(p + 4, big);
+    *data = p + 8;
+    if (*nb > n - 8)
+        return 0;
+    *total = 8 + (size_t)*nb + (8 - *nb % 8) % 8;
+    if (*total > n)
+        *total = n; /* the last element's padding may be left out */
+    return 1;
+}
+
+static size_t mat_type_size(uint32_t t)
+{
+    switch (t) {
+    case 1: case 2: case 16: return 1;      /* miINT8, miUINT8, miUTF8 */
+    case 3: case 4: case 17: return 2;      /* miINT16, miUINT16, miUTF16 */
+    case 5: case 6: case 7: case 18: return 4; /* miINT32, miUINT32, miSINGLE, miUTF32 */
+    case 9: case 12: case 13: return 8;     /* miDOUBLE, miINT64, miUINT64 */
+    default: return 0;
+    }
+}
+
+/* The body of a miMATRIX element (n bytes), checked so that what matio sizes
+ * from it (dims, field counts, nzmax) is backed by bytes in the file: element
+ * counts times their stored size must fit, nested matrices recursively. */
+static int mat_matrix_ok(const unsigned char *p, size_t n, int big, int depth)
+{
+    uint32_t type, nb;
+    const unsigned char *d;
+    size_t total, off = 0;
+    if (depth > 8 || !mat_elem(p, n, big, &type, &d, &nb, &total) || type != 6 || nb != 8)
+        return n == 0; /* an empty matrix has no body */
+    uint32_t cls = rd32(d, big) & 0xff, nzmax = rd32(d + 4, big);
+    off += total;
+    if (!mat_elem(p + off, n - off, big, &type, &d, &nb, &total) || type != 5 || nb % 4 || nb < 8)
+        return 0;
+    uint64_t count = 1;
+    for (uint32_t i = 0; i < nb / 4; i++) {
+        uint32_t dim = rd32(d + 4 * i, big);
+        if (dim > (uint32_t)INT32_MAX || (dim && count > (uint64_t)n / dim))
+            return 0;
+        count *= dim;
+    }
+    off += total;
+    if (!mat_elem(p + off, n - off, big, &type, &d, &nb, &total)) /* the name */
+        return 0;
+    off += total;
+    if (cls == 1 || cls == 2) { /* cell or struct: count (times fields) matrices of 8 bytes or more */
+        uint64_t fields = 1;
+        if (cls == 2) {
+            uint32_t flen;
+            if (!mat_elem(p + off, n - off, big, &type, &d, &nb, &total) || nb != 4)
+                return 0;
+            flen = rd32(d, big);
+            off += total;
+            if (!mat_elem(p + off, n - off, big, &type, &d, &nb, &total) || !flen || flen > 64)
+                return 0;
+            fields = nb / flen;
+            off += total;
+        }
+        if (count * fields > (n - off) / 8)
+            return 0;
+        while (off < n) {
+            if (!mat_elem(p + off, n - off, big, &type, &d, &nb, &total) || type != 14 ||
+                !mat_matrix_ok(d, nb, big, depth + 1))
+                return 0;
+            off += total;
+        }
+        return 1;
+    }
+    if (cls == 5) { /* sparse: ir, jc, real and imaginary data, each within the matrix */
+        if ((uint64_t)nzmax > (n - off) / 4 + 1)
+            return 0;
+        for (int part = 0; off < n; part++) {
+            if (part == 4 || !mat_elem(p + off, n - off, big, &type, &d, &nb, &total) || !mat_type_size(type))
+                return 0;
+            off += total;
+        }
+        return 1;
+    }
+    if (cls == 4 || (cls >= 6 && cls <= 15)) { /* char or numeric: real and imaginary parts hold count values */
+        if (off == n)
+            return count == 0;
+        for (int part = 0; off < n; part++) {
+            if (part == 2 || !mat_elem(p + off, n - off, big, &type, &d, &nb, &total))
+                return 0;
+            size_t es = mat_type_size(type);
+            if (!es || (uint64_t)nb / es < count)
+                return 0;
+            off += total;
+        }
+        return 1;
+    }
+    return 0; /* objects, functions, opaque */
+}
+
+/* The top-level data elements of a v5 file, checked before matio allocates
+ * anything: each is a matrix, or a compressed one that inflates whole to at
+ * most ZB_ILSVRC_MAX_DEVKIT_FILE, and together they tile the file. */
+static zb_status mat_v5_elements(const char *devkit, const unsigned char *b, size_t len)
+{
+    int big = b[126] == 'M';
+    for (size_t off = 128; off < len;) {
+        uint32_t type = len - off >= 8 ? rd32(b + off, big) : 0, n = len - off >= 8 ? rd32(b + off + 4, big) : 0;
+        if ((type != 14 && type != 15) || n > len - off - 8)
+            return zb_error(ZB_ERR_FORMAT, "%s: data/meta.mat: no valid variable at byte %zu", devkit, off);
+        if (type == 14 && !mat_matrix_ok(b + off + 8, n, big, 0))
+            return zb_error(ZB_ERR_FORMAT, "%s: data/meta.mat: the variable at byte %zu is damaged", devkit, off);
+        if (type == 15) {
+            unsigned char *z = NULL;
+            size_t zn = 0;
+            if (!inflate_capped(b + off + 8, n, ZB_ILSVRC_MAX_DEVKIT_FILE, &z, &zn))
+                return zb_error(ZB_ERR_FORMAT,
+                                "%s: data/meta.mat: the compressed variable at byte %zu is corrupt or inflates to over %u MiB",
+                                devkit, off, ZB_ILSVRC_MAX_DEVKIT_FILE >> 20);
+            int ok = zn >= 8 && rd32(z, big) == 14 && rd32(z + 4, big) <= zn - 8 &&
+                     mat_matrix_ok(z + 8, rd32(z + 4, big), big, 0);
+            free(z);
+            if (!ok)
+                return zb_error(ZB_ERR_FORMAT, "%s: data/meta.mat: the variable at byte %zu is damaged", devkit, off);
+        }
+        off += 8 + (size_t)n;
+    }
+    return ZB_OK;
+}
+
+/* matio's struct array: its field table must be whole (a truncated file can
+ * leave it short, and Mat_VarGetStructFieldByName does not check). */
+static int mat_struct_whole(const matvar_t *v, size_t n)
+{
+    unsigned nf = Mat_VarGetNumberOfFields((matvar_t *)v);
+    char *const *names = Mat_VarGetStructFieldnames(v);
+    if (!v->data || !nf || !names || v->data_size != (int)sizeof(matvar_t *) ||
+        v->nbytes / sizeof(matvar_t *) / nf < n)
+        return 0;
+    for (unsigned i = 0; i < nf; i++)
+        if (!names[i])
+            return 0;
+    return 1;
+}
+
+/* meta.mat 'synsets': leaf synsets (num_children == 0) as (ILSVRC2012_ID, WNID). */
+zb_status zb_ilsvrc_parse_meta(const char *devkit, const char *buf, size_t len, idwnid **out, int *nout)
+{
+    *out = NULL;
+    *nout = 0;
+    if (!is_mat_v5((const unsigned char *)buf, len))
+        return zb_error(ZB_ERR_FORMAT, "%s: data/meta.mat is not a MAT-file version 5", devkit);
+    zb_status st = mat_v5_elements(devkit, (const unsigned char *)buf, len);
+    if (st != ZB_OK)
+        return st;
     char tmpl[] = "/tmp/zoobench-meta-XXXXXX";
     int fd = mkstemp(tmpl);
     if (fd < 0)
@@ -324,18 +554,23 @@ static zb_status parse_meta(const char *devkit, const char *buf, size_t len, idw
         off += (size_t)w;
     }
     close(fd);
-    zb_status st = ZB_OK;
     mat_t *mat = off == len ? Mat_Open(tmpl, MAT_ACC_RDONLY) : NULL;
     matvar_t *syn = mat ? Mat_VarRead(mat, "synsets") : NULL;
-    *out = NULL;
-    *nout = 0;
     if (!syn || syn->class_type != MAT_C_STRUCT) {
         st = zb_error(ZB_ERR_FORMAT, "%s: data/meta.mat has no 'synsets' struct array", devkit);
         goto done;
     }
-    size_t n = 1;
-    for (int i = 0; i < syn->rank; i++)
-        n *= syn->dims[i];
+    int64_t cnt = syn->dims ? mat_count(syn, ZB_ILSVRC_MAX_SYNSETS) : -1;
+    size_t n = (size_t)cnt;
+    if (cnt < 1) {
+        st = zb_error(ZB_ERR_FORMAT, "%s: data/meta.mat 'synsets' is empty or has more than %d elements", devkit,
+                      ZB_ILSVRC_MAX_SYNSETS);
+        goto done;
+    }
+    if (!mat_struct_whole(syn, n)) {
+        st = zb_error(ZB_ERR_FORMAT, "%s: data/meta.mat 'synsets' is damaged (truncated?)", devkit);
+        goto done;
+    }
     idwnid *v = calloc(n ? n : 1, sizeof *v);
     if (!v) {
         st = zb_error(ZB_ERR_NOMEM, "%s: out of memory", devkit);
@@ -362,9 +597,7 @@ static zb_status parse_meta(const char *devkit, const char *buf, size_t len, idw
         }
     }
     if (st != ZB_OK) {
-        for (int i = 0; i < k; i++)
-            free(v[i].wnid);
-        free(v);
+        zb_ilsvrc_synsets_free(v, k);
     } else {
         *out = v;
         *nout = k;
@@ -378,11 +611,43 @@ done:
     return st;
 }
 
-typedef struct member {
-    char *name;
-    int64_t pos;   /* order in the tar */
-    int wnid;      /* index into the sorted wnids */
-} member;
+typedef zb_ilsvrc_member member;
+
+void zb_ilsvrc_members_free(zb_ilsvrc_member *m, int64_t n)
+{
+    for (int64_t i = 0; m && i < n; i++)
+        free(m[i].name);
+    free(m);
+}
+
+/* One ILSVRC2012_ID per line (torchvision: int(line) for each line). */
+zb_status zb_ilsvrc_parse_gt(const char *devkit, const char *gt, size_t len, long **ids, int64_t *n)
+{
+    *n = 0;
+    /* every number but the first takes at least two bytes */
+    long *v = *ids = malloc((len / 2 + 1) * sizeof *v);
+    if (!v)
+        return zb_error(ZB_ERR_NOMEM, "%s: out of memory", devkit);
+    const char *p = gt, *end = gt + len;
+    long line = 0;
+    while (p < end && *p) {
+        line++;
+        char *stop;
+        errno = 0;
+        long x = strtol(p, &stop, 10);
+        if (stop == p || errno || x < 0 || x > INT_MAX)
+            return zb_error(ZB_ERR_FORMAT, "%s: ILSVRC2012_validation_ground_truth.txt line %ld is not a number",
+                            devkit, line);
+        v[(*n)++] = x;
+        p = stop;
+        while (p < end && (*p == '\n' || *p == '\r' || *p == ' '))
+            p++;
+    }
+    if (p < end)
+        return zb_error(ZB_ERR_FORMAT, "%s: ILSVRC2012_validation_ground_truth.txt has a NUL byte at line %ld", devkit,
+                        line + 1);
+    return ZB_OK;
+}
 
 static int cmp_member_name(const void *a, const void *b)
 {
@@ -397,9 +662,22 @@ static int cmp_member_class(const void *a, const void *b)
     return strcmp(x->name, y->name);
 }
 
-/* Top-level regular files of the tar, in tar order. */
-static zb_status list_tar(const char *path, member **out, int64_t *n)
+/* A member name the val set could have: a plain file name, as torchvision
+ * lists the extracted directory (os.listdir), so nothing can land elsewhere. */
+static int plain_name(const char *name)
 {
+    size_t n = strlen(name);
+    return n > 0 && n <= ZB_ILSVRC_MAX_NAME && !strchr(name, '/') && strcmp(name, ".") && strcmp(name, "..");
+}
+
+/* Top-level regular files of the tar, in tar order. */
+zb_status zb_ilsvrc_list_tar(const char *path, int64_t max_members, member **out, int64_t *n)
+{
+    *out = NULL;
+    *n = 0;
+    struct stat sb;
+    if (stat(path, &sb) != 0)
+        return zb_error(ZB_ERR_IO, "%s: %s", path, strerror(errno));
     struct archive *a = archive_read_new();
     if (!a)
         return zb_error(ZB_ERR_NOMEM, "%s: out of memory", path);
@@ -408,7 +686,7 @@ static zb_status list_tar(const char *path, member **out, int64_t *n)
     member *m = NULL;
     int64_t cnt = 0, cap = 0;
     if (archive_read_open_filename(a, path, 1 << 16) != ARCHIVE_OK) {
-        st = zb_error(ZB_ERR_IO, "%s: %s", path, archive_error_string(a));
+        st = zb_error(ZB_ERR_IO, "%s: %s", path, arc_error(a));
         archive_read_free(a);
         return st;
     }
@@ -418,8 +696,25 @@ static zb_status list_tar(const char *path, member **out, int64_t *n)
         if (archive_entry_filetype(e) != AE_IFREG)
             continue;
         const char *name = archive_entry_pathname(e);
-        while (name[0] == '.' && name[1] == '/')
+        while (name && name[0] == '.' && name[1] == '/')
             name += 2;
+        if (!name || !plain_name(name)) {
+            st = zb_error(ZB_ERR_FORMAT, "%s: member '%.64s%s' is not a plain file name (the val images have no directories)",
+                          path, name ? name : "", name && strlen(name) > 64 ? "..." : "");
+            break;
+        }
+        /* a declared size beyond the file is refused before anything is read */
+        int64_t size = archive_entry_size(e);
+        if (size < 0 || size > (int64_t)sb.st_size - archive_filter_bytes(a, 0)) {
+            st = zb_error(ZB_ERR_FORMAT, "%s: member %s declares %lld bytes, more than the file holds", path, name,
+                          (long long)size);
+            break;
+        }
+        if (cnt == max_members) {
+            st = zb_error(ZB_ERR_FORMAT, "%s: more images than the %lld lines of the ground truth", path,
+                          (long long)max_members);
+            break;
+        }
         if (cnt == cap) {
             int64_t nc = cap ? cap * 2 : 1024;
             member *nm = realloc(m, (size_t)nc * sizeof *nm);
@@ -439,12 +734,10 @@ static zb_status list_tar(const char *path, member **out, int64_t *n)
         cnt++;
     }
     if (st == ZB_OK && r != ARCHIVE_EOF)
-        st = zb_error(ZB_ERR_FORMAT, "%s: %s", path, archive_error_string(a));
+        st = zb_error(ZB_ERR_FORMAT, "%s: %s", path, arc_error(a));
     archive_read_free(a);
     if (st != ZB_OK) {
-        for (int64_t i = 0; i < cnt; i++)
-            free(m[i].name);
-        free(m);
+        zb_ilsvrc_members_free(m, cnt);
         return st;
     }
     *out = m;
@@ -524,9 +817,9 @@ static zb_status open_ilsvrc(const char *tar, const zb_dataset_opts *o, zb_datas
             st = check_md5(tar, ZB_ILSVRC_VAL_MD5);
     }
     if (st == ZB_OK)
-        st = read_devkit(devkit, &gt, &gtlen, &meta, &metalen);
+        st = zb_ilsvrc_read_devkit(devkit, &gt, &gtlen, &meta, &metalen);
     if (st == ZB_OK)
-        st = parse_meta(devkit, meta, metalen, &syn, &nsyn);
+        st = zb_ilsvrc_parse_meta(devkit, meta, metalen, &syn, &nsyn);
     if (st == ZB_OK && nsyn == 0)
         st = zb_error(ZB_ERR_FORMAT, "%s: data/meta.mat has no leaf synsets", devkit);
     /* the classes: sorted leaf wnids */
@@ -545,30 +838,10 @@ static zb_status open_ilsvrc(const char *tar, const zb_dataset_opts *o, zb_datas
     }
     /* ground truth lines: ILSVRC2012_IDs */
     int64_t ngt = 0;
-    if (st == ZB_OK) {
-        gtid = malloc((gtlen / 2 + 1) * sizeof *gtid);
-        if (!gtid)
-            st = zb_error(ZB_ERR_NOMEM, "%s: out of memory", devkit);
-        char *p = gt;
-        long line = 0;
-        while (st == ZB_OK && *p) {
-            line++;
-            char *end;
-            errno = 0;
-            long v = strtol(p, &end, 10);
-            if (end == p || errno) {
-                st = zb_error(ZB_ERR_FORMAT, "%s: ILSVRC2012_validation_ground_truth.txt line %ld is not a number",
-                              devkit, line);
-                break;
-            }
-            gtid[ngt++] = v;
-            p = end;
-            while (*p == '\n' || *p == '\r' || *p == ' ')
-                p++;
-        }
-    }
     if (st == ZB_OK)
-        st = flat ? list_flat(tar, &m, &nm) : list_tar(tar, &m, &nm);
+        st = zb_ilsvrc_parse_gt(devkit, gt, gtlen, &gtid, &ngt);
+    if (st == ZB_OK)
+        st = flat ? list_flat(tar, &m, &nm) : zb_ilsvrc_list_tar(tar, ngt, &m, &nm);
     if (st == ZB_OK && nm > ngt)
         st = zb_error(ZB_ERR_FORMAT, "%s: %lld images but the ground truth has %lld lines", tar, (long long)nm,
                       (long long)ngt);
@@ -619,12 +892,8 @@ static zb_status open_ilsvrc(const char *tar, const zb_dataset_opts *o, zb_datas
         if (st == ZB_OK)
             digest(d, flat ? strlen(tar) + 1 : 0);
     }
-    for (int64_t i = 0; i < nm; i++)
-        free(m[i].name);
-    free(m);
-    for (int i = 0; i < nsyn; i++)
-        free(syn[i].wnid);
-    free(syn);
+    zb_ilsvrc_members_free(m, nm);
+    zb_ilsvrc_synsets_free(syn, nsyn);
     free(gtid);
     free(gt);
     free(meta);
@@ -707,7 +976,7 @@ zb_status zb_dsreader_open(const zb_dataset *d, const int64_t *items, int64_t co
             r->by_pos[d->stream_pos[r->items[i]]] = r->items[i];
         archive_read_support_format_tar(r->a);
         if (archive_read_open_filename(r->a, d->tar_path, 1 << 16) != ARCHIVE_OK) {
-            zb_status st = zb_error(ZB_ERR_IO, "%s: %s", d->tar_path, archive_error_string(r->a));
+            zb_status st = zb_error(ZB_ERR_IO, "%s: %s", d->tar_path, arc_error(r->a));
             zb_dsreader_free(r);
             return st;
         }
@@ -782,7 +1051,7 @@ static int next_tar(zb_dsreader *r, int64_t *index, const uint8_t **buf, size_t 
             return -1;
         }
         if (rc != ARCHIVE_OK && rc != ARCHIVE_WARN) {
-            zb_error(ZB_ERR_FORMAT, "%s: %s", tar, archive_error_string(r->a));
+            zb_error(ZB_ERR_FORMAT, "%s: %s", tar, arc_error(r->a));
             return -1;
         }
         if (archive_entry_filetype(e) != AE_IFREG)

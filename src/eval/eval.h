@@ -71,6 +71,8 @@ typedef struct zb_table_opts {
     const int64_t *custom;  /* custom labels, one per scored image; NULL when no -l */
     int64_t n_custom;
     int sort_by_custom;     /* final sort by cAcc@1 when custom labels are given (imagenet script) */
+    int custom_as_omit;     /* the seed's main() with -l alone: `mask` holds the -l values as indices
+                               to omit and `custom` is NULL; still sorts by cAcc@1 as with -l */
 } zb_table_opts;
 
 typedef struct zb_table_row {

@@ -6,6 +6,11 @@
  *   yes            yes            masked images             masked images, custom labels
  *   yes            no             all images                all images, custom labels
  *
+ * The last row is the seed's docstring.  Its main() instead passes the custom
+ * labels positionally as compute_val_acc's indices_to_ignore, so cAcc@k is scored
+ * on the original labels of the images whose index is not a -l value; the
+ * caller reproduces that with custom_as_omit (the -l values as the mask).
+ *
  * Then, for each accuracy column in order (Acc@1, cAcc@1, Acc@5, cAcc@5),
  *     df.sort_values(by=col, ascending=False, inplace=True)
  *     df[col.replace('Acc', 'Rank')] = np.arange(len(df)) + 1
@@ -101,7 +106,7 @@ zb_status zb_table_build(zb_result *const *res, int nres, const zb_table_opts *o
         memcpy(t->cols, c2, sizeof c2);
         memcpy(t->rank_cols, r2, sizeof r2);
     }
-    t->sort_col = has_custom && o->sort_by_custom ? 1 : 0;
+    t->sort_col = (has_custom || o->custom_as_omit) && o->sort_by_custom ? 1 : 0;
     t->m = t->sort_col == 1 || (has_custom && has_mask) ? kept : o->n;
 
     if (has_mask) { /* labels[bool_mask] */

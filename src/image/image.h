@@ -30,8 +30,14 @@ zb_status zb_jpeg_decode(const char *name, const uint8_t *buf, size_t len, zb_ne
                          zb_image *out);
 zb_status zb_png_decode(const char *name, const uint8_t *buf, size_t len, zb_image *out);
 
-/* zb_image_decode_file with a `need` callback (see above). */
+/* zb_image_decode_file and zb_image_decode_mem with a `need` callback (see above). */
 zb_status zb_image_decode_file_need(const char *path, zb_need_fn need, void *ctx, zb_image *out);
+zb_status zb_image_decode_mem_need(const char *name, const void *buf, size_t len, zb_need_fn need, void *ctx,
+                                   zb_image *out);
+
+/* zb_recipe_decode_u8 for bytes in memory; errors name `name` (the fuzz
+ * harness uses it). */
+zb_status zb_recipe_decode_mem_u8(const zb_recipe *r, const char *name, const void *buf, size_t len, zb_image *out);
 
 /* Reference (naive, unoptimised) Pillow resample, for the tests: same
  * arithmetic as zb_image_resize, one output pixel at a time. */

@@ -225,21 +225,35 @@ static void recipe_need(void *ctx, int w, int h, zb_box *need)
     source_span(h, g.nh, y0, y1, r->filter, &need->y0, &need->y1);
 }
 
+/* The recipe on an image decoded with recipe_need (decode status st). */
+static zb_status apply_decoded(const zb_recipe *r, const char *name, zb_status st, zb_image *im, zb_image *out)
+{
+    if (st != ZB_OK)
+        return st;
+    st = zb_recipe_apply_u8(r, im, out);
+    zb_image_free(im);
+    if (st != ZB_OK) {
+        char why[512];
+        snprintf(why, sizeof why, "%s", zb_last_error());
+        return zb_error(st, "%s: %s", name, why);
+    }
+    return ZB_OK;
+}
+
 zb_status zb_recipe_decode_u8(const zb_recipe *r, const char *path, zb_image *out)
 {
     zb_image im = {0};
     memset(out, 0, sizeof *out);
     zb_status st = zb_image_decode_file_need(path, recipe_need, (void *)r, &im);
-    if (st != ZB_OK)
-        return st;
-    st = zb_recipe_apply_u8(r, &im, out);
-    zb_image_free(&im);
-    if (st != ZB_OK) {
-        char why[512];
-        snprintf(why, sizeof why, "%s", zb_last_error());
-        return zb_error(st, "%s: %s", path, why);
-    }
-    return ZB_OK;
+    return apply_decoded(r, path, st, &im, out);
+}
+
+zb_status zb_recipe_decode_mem_u8(const zb_recipe *r, const char *name, const void *buf, size_t len, zb_image *out)
+{
+    zb_image im = {0};
+    memset(out, 0, sizeof *out);
+    zb_status st = zb_image_decode_mem_need(name, buf, len, recipe_need, (void *)r, &im);
+    return apply_decoded(r, name, st, &im, out);
 }
 
 /* The float32 value of channel `ch` (RGB order) for byte v, op for op. */

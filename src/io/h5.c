@@ -13,10 +13,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "core/fp16.h"
 #include "core/status.h"
+#include "io/readfile.h"
 
 #define UNDEF UINT64_MAX
 #define MAX_STEPS ((uint64_t)1 << 26)  /* nodes, messages and records visited */
@@ -2051,58 +2051,10 @@ zb_status zb_keras_h5_parse(const char *name, const void *buf, size_t len, zb_ke
 /* Reads the whole file into *buf (malloc'd), at most ZB_H5_MAX_FILE bytes. */
 static zb_status read_file(const char *path, uint8_t **buf_out, size_t *len)
 {
-    *buf_out = NULL;
-    *len = 0;
-    FILE *fp = fopen(path, "rb");
-    if (!fp)
-        return zb_error(ZB_ERR_IO, "%s: cannot open", path);
-    uint8_t *buf = NULL;
-    size_t n = 0, cap = 0;
-    zb_status st = ZB_OK;
-    struct stat sb;
-    /* a regular file is read in one allocation of its size (+1 to see growth) */
-    if (fstat(fileno(fp), &sb) == 0 && S_ISREG(sb.st_mode) && (uint64_t)sb.st_size <= ZB_H5_MAX_FILE) {
-        cap = (size_t)sb.st_size + 1;
-        buf = malloc(cap);
-        if (!buf) {
-            fclose(fp);
-            return zb_error(ZB_ERR_NOMEM, "%s: out of memory for %zu bytes", path, cap - 1);
-        }
-    }
-    for (;;) {
-        if (n == cap) {
-            if (cap > ZB_H5_MAX_FILE) {
-                st = zb_error(ZB_ERR_LIMIT, "%s: file larger than %llu bytes", path,
-                              (unsigned long long)ZB_H5_MAX_FILE);
-                break;
-            }
-            size_t nc = cap ? cap * 2 : (size_t)1 << 20;
-            if (nc > ZB_H5_MAX_FILE + 1)
-                nc = (size_t)ZB_H5_MAX_FILE + 1;
-            uint8_t *nb = realloc(buf, nc);
-            if (!nb) {
-                st = zb_error(ZB_ERR_NOMEM, "%s: out of memory", path);
-                break;
-            }
-            buf = nb;
-            cap = nc;
-        }
-        size_t r = fread(buf + n, 1, cap - n, fp);
-        n += r;
-        if (r == 0) {
-            if (ferror(fp))
-                st = zb_error(ZB_ERR_IO, "%s: read error", path);
-            break;
-        }
-    }
-    fclose(fp);
-    if (st) {
-        free(buf);
-        return st;
-    }
-    *buf_out = buf;
-    *len = n;
-    return ZB_OK;
+    char *buf;
+    zb_status st = zb_read_file(path, (size_t)ZB_H5_MAX_FILE, &buf, len);
+    *buf_out = (uint8_t *)buf;
+    return st;
 }
 
 zb_status zb_keras_h5_load(const char *path, zb_keras_h5 **out)

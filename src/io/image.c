@@ -36,6 +36,12 @@ zb_status zb_image_decode_mem(const char *name, const void *buf, size_t len, zb_
     return decode_mem(name, buf, len, NULL, NULL, out);
 }
 
+zb_status zb_image_decode_mem_need(const char *name, const void *buf, size_t len, zb_need_fn need, void *ctx,
+                                   zb_image *out)
+{
+    return decode_mem(name, buf, len, need, ctx, out);
+}
+
 zb_status zb_image_decode_file(const char *path, zb_image *out)
 {
     return zb_image_decode_file_need(path, NULL, NULL, out);

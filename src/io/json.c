@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "core/status.h"
+#include "io/readfile.h"
 
 typedef struct parser {
     const char *name;
@@ -352,36 +353,12 @@ zb_status zb_json_parse(const char *name, const char *text, size_t len, zb_json 
 zb_status zb_json_load(const char *path, zb_json **out)
 {
     *out = NULL;
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return zb_error(ZB_ERR_IO, "%s: cannot open", path);
-    size_t cap = 1 << 16, n = 0;
-    char *buf = malloc(cap);
-    zb_status st = buf ? ZB_OK : zb_error(ZB_ERR_NOMEM, "%s: out of memory", path);
-    while (st == ZB_OK) {
-        if (n == cap) {
-            if (cap >= (size_t)256 << 20) {
-                st = zb_error(ZB_ERR_LIMIT, "%s: larger than 256 MiB", path);
-                break;
-            }
-            char *b = realloc(buf, cap * 2);
-            if (!b) {
-                st = zb_error(ZB_ERR_NOMEM, "%s: out of memory", path);
-                break;
-            }
-            buf = b, cap *= 2;
-        }
-        size_t got = fread(buf + n, 1, cap - n, f);
-        n += got;
-        if (got == 0) {
-            if (ferror(f))
-                st = zb_error(ZB_ERR_IO, "%s: read error", path);
-            break;
-        }
-    }
-    fclose(f);
-    if (st == ZB_OK)
-        st = zb_json_parse(path, buf, n, out);
+    char *buf;
+    size_t n;
+    zb_status st = zb_read_file(path, (size_t)256 << 20, &buf, &n);
+    if (st != ZB_OK)
+        return st;
+    st = zb_json_parse(path, buf, n, out);
     free(buf);
     return st;
 }

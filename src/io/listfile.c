@@ -9,9 +9,11 @@
 #include <sys/stat.h>
 
 #include "core/status.h"
+#include "io/readfile.h"
 
 #define LINE_MAX_LEN 8192
 #define MAX_ENTRIES 10000000
+#define MAX_FILE_BYTES ((size_t)1 << 30) /* a list of 10^7 ImageNet-style lines is ~0.5 GiB */
 
 static int exists(const char *p)
 {
@@ -111,39 +113,49 @@ static int parse_line(char *s, char **path, long long *label)
     return 1;
 }
 
-zb_status zb_listfile_load(const char *list, const char *root, zb_listfile **out)
+/* The directory list paths are relative to: root, else the list's own directory. */
+static void base_dir(const char *list, const char *root, char *base, size_t cap)
+{
+    if (root) {
+        snprintf(base, cap, "%s", root);
+        return;
+    }
+    const char *slash = strrchr(list, '/');
+    size_t n = slash ? (size_t)(slash - list) : 0;
+    if (n >= cap)
+        n = 0;
+    memcpy(base, list, n);
+    base[n] = 0;
+    if (slash && n == 0)
+        snprintf(base, cap, "/");
+}
+
+zb_status zb_listfile_parse(const char *list, const char *text, size_t len, const char *root, zb_listfile **out)
 {
     *out = NULL;
-    FILE *f = fopen(list, "rb");
-    if (!f)
-        return zb_error(ZB_ERR_IO, "%s: cannot open", list);
     char base[4096];
-    if (root) {
-        snprintf(base, sizeof base, "%s", root);
-    } else {
-        const char *slash = strrchr(list, '/');
-        size_t n = slash ? (size_t)(slash - list) : 0;
-        if (n >= sizeof base)
-            n = 0;
-        memcpy(base, list, n);
-        base[n] = 0;
-        if (slash && n == 0)
-            strcpy(base, "/");
-    }
+    base_dir(list, root, base, sizeof base);
     zb_listfile *l = calloc(1, sizeof *l);
     char *line = malloc(LINE_MAX_LEN);
     zb_status st = l && line ? ZB_OK : zb_error(ZB_ERR_NOMEM, "%s: out of memory", list);
+    if (l && *base)
+        l->prefix = strlen(base) + (base[strlen(base) - 1] != '/');
     int cap = 0;
-    for (long lineno = 1; st == ZB_OK && fgets(line, LINE_MAX_LEN, f); lineno++) {
-        size_t len = strlen(line);
-        if (len == LINE_MAX_LEN - 1 && line[len - 1] != '\n') {
+    size_t pos = 0;
+    for (long lineno = 1; st == ZB_OK && pos < len; lineno++) {
+        const char *nl = memchr(text + pos, '\n', len - pos);
+        size_t n = nl ? (size_t)(nl - (text + pos)) : len - pos;
+        if (n > LINE_MAX_LEN - 2) {
             st = zb_error(ZB_ERR_LIMIT, "%s: line %ld is longer than %d bytes", list, lineno, LINE_MAX_LEN - 2);
             break;
         }
-        if (memchr(line, 0, len) != NULL && strlen(line) != len) {
+        if (memchr(text + pos, 0, n)) {
             st = zb_error(ZB_ERR_FORMAT, "%s: line %ld holds a NUL byte", list, lineno);
             break;
         }
+        memcpy(line, text + pos, n);
+        line[n] = 0;
+        pos += n + (nl != NULL);
         char *s = line;
         while (isspace((unsigned char)*s))
             s++;
@@ -179,11 +191,8 @@ zb_status zb_listfile_load(const char *list, const char *root, zb_listfile **out
         }
         l->label[l->n++] = label;
     }
-    if (st == ZB_OK && ferror(f))
-        st = zb_error(ZB_ERR_IO, "%s: read error", list);
     if (st == ZB_OK && l->n == 0)
         st = zb_error(ZB_ERR_FORMAT, "%s: no entries", list);
-    fclose(f);
     free(line);
     if (st != ZB_OK) {
         zb_listfile_free(l);
@@ -191,4 +200,17 @@ zb_status zb_listfile_load(const char *list, const char *root, zb_listfile **out
     }
     *out = l;
     return ZB_OK;
+}
+
+zb_status zb_listfile_load(const char *list, const char *root, zb_listfile **out)
+{
+    *out = NULL;
+    char *buf;
+    size_t n;
+    zb_status st = zb_read_file(list, MAX_FILE_BYTES, &buf, &n);
+    if (st != ZB_OK)
+        return st;
+    st = zb_listfile_parse(list, buf, n, root, out);
+    free(buf);
+    return st;
 }

@@ -1,6 +1,7 @@
 /* Official weight files in the cache; see weights.h. */
 #include "io/weights.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -116,17 +117,40 @@ static zb_status expected(const zb_card *c, const char **sha, check_ctx *x)
     return ZB_OK;
 }
 
+zb_status zb_weights_parse_pin(const char *name, const char *buf, size_t len, char pin[ZB_SHA256_HEX])
+{
+    size_t i = 0;
+    for (; i < 64 && i < len && isxdigit((unsigned char)buf[i]); i++)
+        pin[i] = (char)tolower((unsigned char)buf[i]);
+    pin[i] = 0;
+    int ends = len == 64 || (len > 64 && (buf[64] == ' ' || buf[64] == '\t' || buf[64] == '\r' || buf[64] == '\n'));
+    if (i < 64 || !ends)
+        return zb_error(ZB_ERR_VERIFY, "%s: not a SHA-256 pin (64 hex digits); delete it to fetch and pin the file again",
+                        name);
+    return ZB_OK;
+}
+
+/* "<path>.sha256", written by write_pin at the first download.  A pin that is
+ * there but damaged is an error, never a reason to pin the file again. */
 static zb_status read_pin(const char *path, char pin[ZB_SHA256_HEX], int *have)
 {
-    char side[4200];
+    char side[4200], buf[256];
     snprintf(side, sizeof side, "%s.sha256", path);
     *have = 0;
-    FILE *f = fopen(side, "r");
+    FILE *f = fopen(side, "rb");
     if (!f)
         return errno == ENOENT ? ZB_OK : zb_error(ZB_ERR_IO, "%s: %s", side, strerror(errno));
-    *have = fscanf(f, "%64s", pin) == 1 && strlen(pin) == 64;
+    size_t n = fread(buf, 1, sizeof buf, f);
+    int err = ferror(f);
     fclose(f);
-    return ZB_OK;
+    if (err)
+        return zb_error(ZB_ERR_IO, "%s: read error", side);
+    if (n == sizeof buf)
+        return zb_error(ZB_ERR_VERIFY, "%s: not a SHA-256 pin (%zu bytes or more); delete it to fetch and pin the file again",
+                        side, sizeof buf);
+    zb_status st = zb_weights_parse_pin(side, buf, n, pin);
+    *have = st == ZB_OK;
+    return st;
 }
 
 static zb_status write_pin(const char *path, const char *hex)
@@ -209,7 +233,9 @@ zb_status zb_weights_check(const zb_card *c, const char *cache_dir, zb_weights_s
     }
     char pin[ZB_SHA256_HEX];
     int have = 0;
-    if ((st = read_pin(path, pin, &have)) != ZB_OK)
+    if ((st = read_pin(path, pin, &have)) == ZB_ERR_VERIFY)
+        return ZB_OK; /* a damaged pin: *state is ZB_WEIGHTS_BAD */
+    if (st != ZB_OK)
         return st;
     if (!have) {
         zb_error(ZB_ERR_VERIFY, "%s: no published hash and no recorded SHA-256 (fetch it again)", c->file);

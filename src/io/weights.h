@@ -40,6 +40,11 @@ const char *zb_weights_hash(const zb_card *c);
 /* <cache>/weights/<framework>/<file> into path; no disk access. */
 zb_status zb_weights_path(const zb_card *c, const char *cache_dir, char *path, size_t cap);
 
+/* The content of a "<file>.sha256" pin (len bytes of buf): 64 hex digits, then
+ * the end or white space (and anything after it).  ZB_OK with the lower-case
+ * digits in pin, else ZB_ERR_VERIFY "<name>: not a SHA-256 pin ...". */
+zb_status zb_weights_parse_pin(const char *name, const char *buf, size_t len, char pin[65]);
+
 /* Downloads (or resumes, or re-verifies when present) the card's file; on
  * success path holds the verified file.  A mismatch deletes the file:
  * ZB_ERR_VERIFY naming the file and both hashes. */

@@ -103,7 +103,9 @@ static void dw_rows_c(const zb_dw *d, const float *x, float *y, int64_t r0, int6
 
 void zb_dw_rows(const zb_dw *d, const float *x, float *y, int64_t r0, int64_t r1)
 {
-    if (zb_cpu_fast())
+    if (zb_cpu_avx512() && d->g.dm == 1)
+        zb_x86_dw_rows_avx512(d, x, y, r0, r1);
+    else if (zb_cpu_fast())
         zb_x86_dw_rows(d, x, y, r0, r1);
     else
         dw_rows_c(d, x, y, r0, r1);
@@ -133,29 +135,54 @@ void zb_dw_run(const zb_dw *d, zb_threadpool *tp, const float *x, float *y, int 
 }
 
 /* ---- pooling and element-wise: the references are already the portable
- * versions (the AVX2 ones are bitwise equal) ------------------------------- */
+ * versions (the AVX2 and AVX-512 ones are bitwise equal) ----------------- */
 
 void zb_maxpool_rows(const zb_pool_geom *g, const float *x, float *y, int64_t r0, int64_t r1)
 {
-    (zb_cpu_fast() ? zb_x86_maxpool_rows : zb_maxpool_ref)(g, x, y, r0, r1);
+    if (zb_cpu_avx512())
+        zb_x86_maxpool_rows_avx512(g, x, y, r0, r1);
+    else if (zb_cpu_fast())
+        zb_x86_maxpool_rows(g, x, y, r0, r1);
+    else
+        zb_maxpool_ref(g, x, y, r0, r1);
 }
 
 void zb_avgpool_rows(const zb_pool_geom *g, const float *x, float *y, int64_t r0, int64_t r1)
 {
-    (zb_cpu_fast() ? zb_x86_avgpool_rows : zb_avgpool_ref)(g, x, y, r0, r1);
+    if (zb_cpu_avx512())
+        zb_x86_avgpool_rows_avx512(g, x, y, r0, r1);
+    else if (zb_cpu_fast())
+        zb_x86_avgpool_rows(g, x, y, r0, r1);
+    else
+        zb_avgpool_ref(g, x, y, r0, r1);
 }
 
 void zb_global_avgpool_images(int hw, int c, const float *x, float *y, int64_t n0, int64_t n1)
 {
-    (zb_cpu_fast() ? zb_x86_global_avgpool : zb_global_avgpool_images_ref)(hw, c, x, y, n0, n1);
+    if (zb_cpu_avx512())
+        zb_x86_global_avgpool_avx512(hw, c, x, y, n0, n1);
+    else if (zb_cpu_fast())
+        zb_x86_global_avgpool(hw, c, x, y, n0, n1);
+    else
+        zb_global_avgpool_images_ref(hw, c, x, y, n0, n1);
 }
 
 void zb_ew_affine(int64_t npix, int c, const float *x, float *y, const zb_epi *e)
 {
-    (zb_cpu_fast() ? zb_x86_ew_affine : zb_ew_affine_ref)(npix, c, x, y, e);
+    if (zb_cpu_avx512())
+        zb_x86_ew_affine_avx512(npix, c, x, y, e);
+    else if (zb_cpu_fast())
+        zb_x86_ew_affine(npix, c, x, y, e);
+    else
+        zb_ew_affine_ref(npix, c, x, y, e);
 }
 
 void zb_ew_add(int64_t npix, int c, const float *a, const float *b, float alpha, float *y, const zb_epi *e)
 {
-    (zb_cpu_fast() ? zb_x86_ew_add : zb_ew_add_ref)(npix, c, a, b, alpha, y, e);
+    if (zb_cpu_avx512())
+        zb_x86_ew_add_avx512(npix, c, a, b, alpha, y, e);
+    else if (zb_cpu_fast())
+        zb_x86_ew_add(npix, c, a, b, alpha, y, e);
+    else
+        zb_ew_add_ref(npix, c, a, b, alpha, y, e);
 }

@@ -144,6 +144,7 @@ typedef struct zb_conv {
     zb_conv_geom g;
     int direct;
     zb_gemm_b *b;   /* groups entries */
+    ptrdiff_t ldy;  /* output pixel stride in floats; 0: oc (the engine sets it to write into a concat) */
 } zb_conv;
 
 /* Packs w, torch's canonical (oc, ic / groups, kh, kw), and the epilogue
@@ -207,6 +208,18 @@ typedef struct zb_pool_geom {
     int kh, kw, sh, sw, pt, pb, pl, pr;
     int count_include_pad;
 } zb_pool_geom;
+
+/* A pooling window along one axis: output o, stride s, padding p before and
+ * q after, window k, input n.  Sets the in-image taps [*lo, *hi) and
+ * returns the window's extent clipped to the padded input [-p, n + q) (the
+ * count_include_pad divisor; q = 0 when unused). */
+static inline int zb_pool_window(int o, int s, int p, int k, int n, int q, int *lo, int *hi)
+{
+    const int a = o * s - p, b = a + k < n + q ? a + k : n + q;
+    *lo = a < 0 ? 0 : a;
+    *hi = b < n ? b : n;
+    return b - a;
+}
 
 /* Output rows [r0, r1) of the batch. */
 void zb_maxpool_rows(const zb_pool_geom *g, const float *x, float *y, int64_t r0, int64_t r1);

@@ -42,6 +42,7 @@ static zb_status conv_pack(zb_kdesc *d, const float *w)
 static zb_status conv_finish(zb_kdesc *d)
 {
     const zb_epi e = epi_of(d);
+    ((zb_conv *)d->fast)->ldy = d->ldy;
     return zb_conv_set_epi(d->fast, &e);
 }
 
@@ -55,7 +56,8 @@ static void conv_run_pool(const zb_kdesc *d, zb_threadpool *tp, const float *con
     zb_conv_run(d->fast, tp, xs[0], y, (int)(rows / d->oh));
 }
 
-const zb_kernel zb_fast_conv2d = {"f32_conv2d_gemm_6x16__avx2", conv_pack, conv_run, conv_finish, conv_run_pool};
+const zb_kernel zb_fast_conv2d = {"f32_conv2d_gemm_6x16__avx2", conv_pack, conv_run, conv_finish, conv_run_pool,
+                                  ZB_KF_LDY};
 
 /* ---- depthwise ------------------------------------------------------------------ */
 
@@ -93,7 +95,7 @@ static void dw_run(const zb_kdesc *d, const float *const *xs, float *y, int64_t 
     zb_dw_rows(d->fast, xs[0], y, r0, r1);
 }
 
-const zb_kernel zb_fast_depthwise = {"f32_dwconv_nhwc__avx2", dw_pack, dw_run, dw_finish, NULL};
+const zb_kernel zb_fast_depthwise = {"f32_dwconv_nhwc__avx2", dw_pack, dw_run, dw_finish, NULL, 0};
 
 /* ---- dense ---------------------------------------------------------------------- */
 
@@ -136,7 +138,7 @@ static void dense_run_pool(const zb_kdesc *d, zb_threadpool *tp, const float *co
     zb_gemm(d->fast, tp, rows, xs[0], d->ih * d->iw * d->ic, y, d->oc);
 }
 
-const zb_kernel zb_fast_dense = {"f32_dense_gemm_6x16__avx2", dense_pack, dense_run, dense_finish, dense_run_pool};
+const zb_kernel zb_fast_dense = {"f32_dense_gemm_6x16__avx2", dense_pack, dense_run, dense_finish, dense_run_pool, 0};
 
 /* ---- pooling and element-wise (bitwise equal to the reference kernels) ------- */
 
@@ -166,8 +168,14 @@ static void gap_run(const zb_kdesc *d, const float *const *xs, float *y, int64_t
 static void affine_run(const zb_kdesc *d, const float *const *xs, float *y, int64_t r0, int64_t r1)
 {
     const zb_epi e = epi_of(d);
-    const int64_t off = r0 * d->ow * d->oc;
-    zb_ew_affine((r1 - r0) * d->ow, d->oc, xs[0] + off, y + off, &e);
+    const int64_t ldx = d->ldx ? d->ldx : d->oc, ldy = d->ldy ? d->ldy : d->oc;
+    if (ldx == d->oc && ldy == d->oc) {
+        const int64_t off = r0 * d->ow * d->oc;
+        zb_ew_affine((r1 - r0) * d->ow, d->oc, xs[0] + off, y + off, &e);
+        return;
+    }
+    for (int64_t p = r0 * d->ow; p < r1 * d->ow; p++)   /* pixels inside wider concat buffers */
+        zb_ew_affine(1, d->oc, xs[0] + p * ldx, y + p * ldy, &e);
 }
 
 static void add_run(const zb_kdesc *d, const float *const *xs, float *y, int64_t r0, int64_t r1)
@@ -177,8 +185,8 @@ static void add_run(const zb_kdesc *d, const float *const *xs, float *y, int64_t
     zb_ew_add((r1 - r0) * d->ow, d->oc, xs[0] + off, xs[1] + off, d->alpha, y + off, &e);
 }
 
-const zb_kernel zb_fast_maxpool = {"f32_maxpool_nhwc__avx2", NULL, maxpool_run, NULL, NULL};
-const zb_kernel zb_fast_avgpool = {"f32_avgpool_nhwc__avx2", NULL, avgpool_run, NULL, NULL};
-const zb_kernel zb_fast_global_avgpool = {"f32_global_avgpool_nhwc__avx2", NULL, gap_run, NULL, NULL};
-const zb_kernel zb_fast_eltwise = {"f32_affine_act__avx2", NULL, affine_run, NULL, NULL};
-const zb_kernel zb_fast_add = {"f32_add_scaled__avx2", NULL, add_run, NULL, NULL};
+const zb_kernel zb_fast_maxpool = {"f32_maxpool_nhwc__avx2", NULL, maxpool_run, NULL, NULL, 0};
+const zb_kernel zb_fast_avgpool = {"f32_avgpool_nhwc__avx2", NULL, avgpool_run, NULL, NULL, 0};
+const zb_kernel zb_fast_global_avgpool = {"f32_global_avgpool_nhwc__avx2", NULL, gap_run, NULL, NULL, 0};
+const zb_kernel zb_fast_eltwise = {"f32_affine_act__avx2", NULL, affine_run, NULL, NULL, ZB_KF_LDX | ZB_KF_LDY};
+const zb_kernel zb_fast_add = {"f32_add_scaled__avx2", NULL, add_run, NULL, NULL, 0};

@@ -1,15 +1,19 @@
 /* Packed SGEMM and convolution via GEMM: weight packing and the loops around
- * the 6x16 microkernel, written once for every caller (plain GEMM, 1x1 and
+ * the microkernels (6x16 AVX2 and portable; 12x32 and 1..6 x 16/32
+ * AVX-512), written once for every caller (plain GEMM, 1x1 and
  * implicit-im2col convolution).
  *
  * Loop order inside one output tile (rows [m0, m1), panels [p0, p1)):
- *     for each K block k0 (fixed by K):          B block (kb x 16 panels) in L2
- *       for each 6-row panel m:                  A panel (6 x kb) in L1
- *         for each 16-column panel p:            microkernel, C += A * B
+ *     for each K block k0 (fixed by K):
+ *       pack the tile's A row panels (6 x kb each; im2col)    L2
+ *       for each B panel (kb x 16; a pair with AVX-512):      L1
+ *         for each 6-row panel (a pair: 12x32 kernel):        microkernel, C += A * B
  * The first K block starts from zero, later ones reload C, the last applies
- * the epilogue.  Edge tiles (fewer than 6 rows or 16 columns) run the same
- * microkernel: missing A rows alias the last valid row, missing B columns
- * are zero in the packed panel, and C goes through a 6x16 scratch tile. */
+ * the epilogue.  Edge tiles (fewer than 6 rows or 16 columns) compute each
+ * valid element with the same FMA chain: the AVX-512 kernels come in every
+ * row count 1..6 and mask the columns past N; the AVX2 and portable 6x16
+ * kernels alias missing A rows to the last valid row, read zeros past N in
+ * the packed panel, and write through a 6x16 scratch tile. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -132,18 +136,40 @@ typedef struct a_src {
     int group;
 } a_src;
 
-/* Row m of a convolution's A, K block [k0, k0 + kb), into dst (kb floats),
- * or a pointer straight into x when the block is one in-image tap. */
-static const float *conv_row(const a_src *s, int64_t m, int k0, int kb, float *dst)
+/* Where a convolution's A row m reads: output pixel (img, oy, ox), and the
+ * K block's start tap (ky, kx) and channel ci.  Advanced row by row without
+ * divisions. */
+typedef struct conv_pos {
+    int64_t img;
+    int oy, ox;
+    int ky, kx, ci;
+} conv_pos;
+
+static conv_pos conv_pos_at(const zb_conv_geom *g, int64_t m, int k0)
+{
+    const int64_t hw = (int64_t)g->oh * g->ow;
+    const int cig = g->ic / g->groups, t = k0 / cig;
+    return (conv_pos){m / hw, (int)(m % hw / g->ow), (int)(m % g->ow), t / g->kw, t % g->kw, k0 % cig};
+}
+
+static void conv_pos_next(const zb_conv_geom *g, conv_pos *p)
+{
+    if (++p->ox == g->ow) {
+        p->ox = 0;
+        if (++p->oy == g->oh)
+            p->oy = 0, p->img++;
+    }
+}
+
+/* A row at position p, K block of kb floats, into dst, or a pointer straight
+ * into x when the block is one in-image tap. */
+static const float *conv_row(const a_src *s, const conv_pos *p, int kb, float *dst)
 {
     const zb_conv_geom *g = &s->cv->g;
     const int cig = g->ic / g->groups;
-    const int64_t hw = (int64_t)g->oh * g->ow;
-    const int64_t img = m / hw;
-    const int iy0 = (int)(m % hw / g->ow) * g->sh - g->pt, ix0 = (int)(m % g->ow) * g->sw - g->pl;
-    const float *xn = s->x + img * g->ih * g->iw * g->ic + s->group * cig;
-    const int t = k0 / cig;
-    int ci = k0 % cig, ky = t / g->kw, kx = t % g->kw, left = kb;
+    const int iy0 = p->oy * g->sh - g->pt, ix0 = p->ox * g->sw - g->pl;
+    const float *xn = s->x + p->img * g->ih * g->iw * g->ic + s->group * cig;
+    int ci = p->ci, ky = p->ky, kx = p->kx, left = kb;
     float *d = dst;
     /* a whole window row is one contiguous span of x when taps are adjacent */
     const int span = g->groups == 1 && g->dw == 1 && ix0 >= 0 && ix0 + g->kw <= g->iw ? g->kw * cig : 0;
@@ -185,29 +211,31 @@ static const float *conv_row(const a_src *s, int64_t m, int k0, int kb, float *d
  * the last valid one (their results are discarded). */
 static void a_rows(const a_src *s, int64_t m, int mr, int k0, int kb, float *buf, const float **rows)
 {
-    for (int i = 0; i < mr; i++) {
-        if (s->a)
+    if (s->a) {
+        for (int i = 0; i < mr; i++)
             rows[i] = s->a + (m + i) * s->lda + k0;
-        else if (s->cv->direct) {
-            const zb_conv_geom *g = &s->cv->g;
-            const int64_t hw = (int64_t)g->oh * g->ow, mi = m + i;
-            const int oy = (int)(mi % hw / g->ow), ox = (int)(mi % g->ow);
-            rows[i] = s->x + (((mi / hw) * g->ih + (int64_t)oy * g->sh) * g->iw + (int64_t)ox * g->sw) * g->ic +
-                      s->group * (g->ic / g->groups) + k0;
-        } else
-            rows[i] = conv_row(s, m + i, k0, kb, buf + (size_t)i * kb);
+    } else {
+        const zb_conv_geom *g = &s->cv->g;
+        conv_pos p = conv_pos_at(g, m, k0);
+        for (int i = 0; i < mr; i++, conv_pos_next(g, &p))
+            rows[i] = s->cv->direct ? s->x + ((p.img * g->ih + (int64_t)p.oy * g->sh) * g->iw + (int64_t)p.ox * g->sw) *
+                                                 g->ic +
+                                          s->group * (g->ic / g->groups) + k0
+                                    : conv_row(s, &p, kb, buf + (size_t)i * kb);
     }
     for (int i = mr; i < MR; i++)
         rows[i] = rows[mr - 1];
 }
 
-/* One 6x16 block of C at panel p, or with `wide` (AVX-512) and two full
- * panels p, p + 1 < p1 a 6x32 one; returns the panels done.  Edge blocks go
- * through a scratch tile so the same microkernel computes them. */
+/* One block of C at panel p: with `wide` (AVX-512) up to two panels p, p + 1
+ * < p1 and exactly the mr valid rows and the valid columns (masked); else a
+ * 6x16 block, edge blocks through a scratch tile so that the same
+ * microkernel computes them.  Returns the panels done. */
 static inline int block(const zb_gemm_b *b, ukernel_fn uk, int wide, const float *const *rows, int mr, int p, int p1,
-                         const float *bw, int kb, int first, const zb_epi *epi_base, float *cp, ptrdiff_t ldc)
+                         const float *bw, int kb, int first, const zb_epi *epi_base, float *cp, ptrdiff_t ldc,
+                         const float *pf, int npf)
 {
-    const int nr = b->n - p * NR < NR ? b->n - p * NR : NR;
+    const int left = b->n - p * NR, nr = left < NR ? left : NR;
     zb_epi e, *ep = NULL;
     if (epi_base) {
         e = (zb_epi){b->bias ? b->bias + p * NR : NULL, b->scale ? b->scale + p * NR : NULL,
@@ -215,19 +243,10 @@ static inline int block(const zb_gemm_b *b, ukernel_fn uk, int wide, const float
         ep = &e;
     }
     const float *bp = bw + (size_t)p * kb * NR;
-    if (wide && p + 1 < p1 && b->n - p * NR >= 2 * NR) {
-        if (mr == MR) {
-            zb_x86_gemm_6x32_avx512(kb, rows, bp, bp + (size_t)kb * NR, cp, ldc, !first, ep);
-            return 2;
-        }
-        _Alignas(64) float wtmp[MR * 2 * NR];
-        if (!first)
-            for (int i = 0; i < mr; i++)
-                memcpy(wtmp + i * 2 * NR, cp + i * ldc, 2 * NR * sizeof *wtmp);
-        zb_x86_gemm_6x32_avx512(kb, rows, bp, bp + (size_t)kb * NR, wtmp, 2 * NR, !first, ep);
-        for (int i = 0; i < mr; i++)
-            memcpy(cp + i * ldc, wtmp + i * 2 * NR, 2 * NR * sizeof *wtmp);
-        return 2;
+    if (wide) {
+        const int np = p + 1 < p1 && left > NR ? 2 : 1, nlast = np == 2 ? (left - NR < NR ? left - NR : NR) : nr;
+        zb_x86_gemm_avx512(mr, np, nlast, kb, rows, bp, bp + (size_t)kb * NR, cp, ldc, !first, ep, pf, npf);
+        return np;
     }
     if (mr == MR && nr == NR) {
         uk(kb, rows, bp, cp, ldc, !first, ep);
@@ -243,6 +262,17 @@ static inline int block(const zb_gemm_b *b, ukernel_fn uk, int wide, const float
     return 1;
 }
 
+/* Two full row panels whose 12 rows lie at one stride (packed A, a matrix,
+ * most 1x1 convolution rows): the stride, else 0. */
+static ptrdiff_t uniform12(const float *const *rows)
+{
+    const ptrdiff_t d = rows[1] - rows[0];
+    for (int i = 2; i < 2 * MR; i++)
+        if (rows[i] - rows[0] != i * d)
+            return 0;
+    return d;
+}
+
 /* Output rows [m0, m1) (at most ZB_MT_MAX) x panels [p0, p1) of C.  All the
  * tile's A row panels of a K block are packed first (L2), then each B panel
  * (L1) meets every row panel. */
@@ -250,7 +280,7 @@ static void gemm_block(const zb_gemm_b *b, const a_src *s, int64_t m0, int64_t m
                        ptrdiff_t ldc)
 {
     _Alignas(64) float abuf[ZB_MT_MAX * ZB_KC_MAX];   /* (row panels, 6, kb) */
-    const float *rows[ZB_MT_MAX / MR][MR];
+    const float *rows[ZB_MT_MAX];   /* row panel rp: rows + rp * MR */
     const ukernel_fn uk = ukernel();
     const int wide = zb_cpu_avx512();
     const int has_epi = b->bias || b->scale || b->act != ZB_EPI_NONE;
@@ -262,17 +292,48 @@ static void gemm_block(const zb_gemm_b *b, const a_src *s, int64_t m0, int64_t m
         const float *bw = b->w + (size_t)k0 * b->np * NR;
         for (int rp = 0; rp < n_rp; rp++) {
             const int64_t m = m0 + (int64_t)rp * MR;
-            a_rows(s, m, m1 - m < MR ? (int)(m1 - m) : MR, k0, kb, abuf + (size_t)rp * MR * kb, rows[rp]);
+            a_rows(s, m, m1 - m < MR ? (int)(m1 - m) : MR, k0, kb, abuf + (size_t)rp * MR * kb, rows + rp * MR);
         }
         const int step = wide ? 2 : 1;
         for (int p = p0; p < p1; p += step) {
             const int pe = p + step < p1 ? p + step : p1;   /* this step's panels [p, pe) */
+            /* The B lines needed next (the next step's panels, else the next
+             * K block's first ones), prefetched into L2 while this step
+             * runs, a share per kernel call: at batch 1 weights come from
+             * memory, each line used by few rows. */
+            const float *nb = NULL;
+            int left = 0;
+            if (pe < p1) {
+                nb = bw + (size_t)pe * kb * NR;
+                left = ((pe + step < p1 ? pe + step : p1) - pe) * kb;
+            } else if (last == 0) {
+                const int kbn = b->k - k0 - kb < b->kc ? b->k - k0 - kb : b->kc;
+                nb = b->w + (size_t)(k0 + kb) * b->np * NR + (size_t)p0 * kbn * NR;
+                left = (p0 + step < p1 ? step : p1 - p0) * kbn;
+            }
+            const int quota = wide ? (left + (n_rp + 1) / 2 - 1) / ((n_rp + 1) / 2) : 0;
             for (int rp = 0; rp < n_rp; rp++) {
                 const int64_t m = m0 + (int64_t)rp * MR;
                 const int mr = m1 - m < MR ? (int)(m1 - m) : MR;
+                int npf = quota < left ? quota : left;
+                npf = npf < 2 * kb ? npf : 2 * kb;
+                const float *pf = nb;
+                if (npf > 0)
+                    nb += (size_t)npf * NR, left -= npf;
+                ptrdiff_t lda;
+                if (wide && pe == p + 2 && b->n - p * NR >= 2 * NR && m + 2 * MR <= m1 &&
+                    (lda = uniform12(rows + rp * MR)) != 0) {   /* panels rp and rp + 1 */
+                    const zb_epi e = {b->bias ? b->bias + p * NR : NULL, b->scale ? b->scale + p * NR : NULL,
+                                      b->shift ? b->shift + p * NR : NULL, b->act};
+                    zb_x86_gemm_12x32_avx512(kb, rows[rp * MR], lda, bw + (size_t)p * kb * NR,
+                                             bw + (size_t)(p + 1) * kb * NR, c + m * ldc + p * NR, ldc, !first,
+                                             last && has_epi ? &e : NULL, pf, npf);
+                    rp++;
+                    continue;
+                }
                 for (int q = p; q < pe;)
-                    q += block(b, uk, wide, rows[rp], mr, q, pe, bw, kb, first, last && has_epi ? &dummy : NULL,
-                               c + m * ldc + q * NR, ldc);
+                    q += block(b, uk, wide, rows + rp * MR, mr, q, pe, bw, kb, first, last && has_epi ? &dummy : NULL,
+                               c + m * ldc + q * NR, ldc, q == p ? pf : NULL, q == p ? npf : 0);
             }
         }
     }
@@ -298,24 +359,28 @@ typedef struct tiles {
 } tiles;
 
 /* Tile sizes may depend on the thread count: no result depends on them.
- * Few rows (small batch, late layers): split columns first, since every row
- * tile streams its columns' weights again. */
+ * With several threads, at least two tiles per thread.  Few rows (small
+ * batch, late layers): split columns first, since every row tile streams
+ * its columns' weights again, but keep panel pairs and row-panel pairs
+ * whole for the AVX-512 kernels (12x32). */
 static void plan_tiles(tiles *t, int nthreads)
 {
-    const int np = t->b->np;
+    const int np = t->b->np, pair = zb_cpu_avx512() ? 2 : 1;
+    const int64_t want_tiles = nthreads > 1 ? 2 * nthreads : 1;
     t->mt = zb_x86_cfg.mt;
     t->pt = zb_x86_cfg.pt < np ? zb_x86_cfg.pt : np;
     int64_t n_mt = (t->m + t->mt - 1) / t->mt;
     t->n_pt = (np + t->pt - 1) / t->pt;
-    if (n_mt * t->n_pt < 2 * nthreads) {        /* more column tiles */
-        int want = (int)((2 * nthreads + n_mt - 1) / n_mt);
+    if (n_mt * t->n_pt < want_tiles) {        /* more column tiles */
+        int want = (int)((want_tiles + n_mt - 1) / n_mt);
         want = want < np ? want : np;
         t->pt = (np + want - 1) / want;
+        t->pt = (t->pt + pair - 1) / pair * pair;
         t->n_pt = (np + t->pt - 1) / t->pt;
     }
-    if (n_mt * t->n_pt < 2 * nthreads && t->m > MR) {   /* then more row tiles */
-        int64_t want = (2 * nthreads + t->n_pt - 1) / t->n_pt;
-        t->mt = ((t->m + want - 1) / want + MR - 1) / MR * MR;
+    if (n_mt * t->n_pt < want_tiles && t->m > MR) {   /* then more row tiles */
+        const int64_t want = (want_tiles + t->n_pt - 1) / t->n_pt, step = pair * MR;
+        t->mt = ((t->m + want - 1) / want + step - 1) / step * step;
     }
 }
 
@@ -433,7 +498,7 @@ void zb_conv_run(const zb_conv *cv, zb_threadpool *tp, const float *x, float *y,
         tiles t = {.b = &cv->b[gi],
                    .s = {.cv = cv, .x = x, .group = gi},
                    .c = y + gi * cog,
-                   .ldc = g->oc,
+                   .ldc = cv->ldy ? cv->ldy : g->oc,
                    .m = (int64_t)n * g->oh * g->ow};
         run_tiled(&t, tp);
     }
@@ -447,6 +512,6 @@ void zb_conv_pixels(const zb_conv *cv, const float *x, float *y, int64_t m0, int
         return;
     for (int gi = 0; gi < g->groups; gi++) {
         const a_src s = {.cv = cv, .x = x, .group = gi};
-        gemm_tile(&cv->b[gi], &s, m0, m1, 0, cv->b[gi].np, y + gi * cog, g->oc);
+        gemm_tile(&cv->b[gi], &s, m0, m1, 0, cv->b[gi].np, y + gi * cog, cv->ldy ? cv->ldy : g->oc);
     }
 }

@@ -56,6 +56,9 @@ typedef struct zb_kdesc {
     int n_in;               /* concat: number of inputs */
     const int *in_c;        /* concat: channels of each input (owned by the node) */
     float alpha;            /* add: y = a + alpha * b (alpha 1: a + b exactly) */
+    int ldx, ldy;           /* pixel strides (floats) of input 0 and of the output when the
+                               engine stores them inside a wider concat buffer; 0: ic, oc.
+                               Set only for kernels with ZB_KF_LDX / ZB_KF_LDY */
     float *packed;          /* kernel-specific weight layout, owned (free) */
     float *bias, *scale, *shift;  /* epilogue, owned, oc floats each, or NULL */
     zb_act act;
@@ -78,7 +81,14 @@ typedef struct zb_kernel {
     /* Optional.  All `rows` output rows, split into output tiles over the
      * pool by the kernel itself (NULL: the engine splits the rows). */
     void (*run_pool)(const zb_kdesc *d, zb_threadpool *tp, const float *const *x, float *y, int64_t rows);
+    unsigned flags;         /* ZB_KF_*: what the kernel supports */
 } zb_kernel;
+
+/* Kernel capabilities the engine may use (zb_kernel.flags). */
+enum {
+    ZB_KF_LDX = 1,          /* reads input 0 with pixel stride d->ldx when nonzero */
+    ZB_KF_LDY = 2,          /* writes the output with pixel stride d->ldy when nonzero */
+};
 
 /* The reference kernels, indexed by zb_kop. */
 extern const zb_kernel *const zb_ref_kernels[ZB_K_COUNT];

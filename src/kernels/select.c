@@ -5,6 +5,7 @@
 #include "kernels/fast.h"
 #include "kernels/fast_engine.h"
 #include "kernels/kernels.h"
+#include "kernels/winograd.h"
 
 const zb_kernel *zb_kernel_select(zb_kop op, const zb_kdesc *d)
 {
@@ -14,6 +15,8 @@ const zb_kernel *zb_kernel_select(zb_kop op, const zb_kdesc *d)
     case ZB_K_CONV2D:
         if (d->groups > 1 && d->groups == d->ic && d->oc % d->ic == 0)
             return &zb_fast_depthwise;
+        if (zb_wino_kdesc_tile(d))
+            return &zb_fast_winograd;
         return &zb_fast_conv2d;
     case ZB_K_DENSE:
         return &zb_fast_dense;
@@ -23,6 +26,8 @@ const zb_kernel *zb_kernel_select(zb_kop op, const zb_kdesc *d)
         return &zb_fast_avgpool;
     case ZB_K_GLOBAL_AVGPOOL:
         return &zb_fast_global_avgpool;
+    case ZB_K_ADAPTIVE_AVGPOOL:   /* to 1x1: the global mean, same sum order and division */
+        return d->oh == 1 && d->ow == 1 ? &zb_fast_global_avgpool : zb_ref_kernels[op];
     case ZB_K_ELTWISE:
         return &zb_fast_eltwise;
     case ZB_K_ADD:

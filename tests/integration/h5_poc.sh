@@ -10,7 +10,7 @@ n=0 errors=0 loaded=0 agreed=0
 for f in "$ZB_SHARED"/data/hdf5-poc/*; do
     case $(basename "$f") in COPYING|*.c) continue;; esac
     n=$((n + 1))
-    (ulimit -v $ZB_HOSTILE_VMEM; exec timeout 2 "$ZB" inspect --crc "$f") > "$T/out" 2> "$T/err"; rc=$?
+    (ulimit -v $ZB_VMEM; exec timeout 2 "$ZB" inspect --crc "$f") > "$T/out" 2> "$T/err"; rc=$?
     [ $rc -ne 124 ] || die "$f: hang (over 2 s)"
     [ $rc -lt 128 ] || die "$f: crashed (exit $rc)"
     if [ $rc -eq 0 ]; then

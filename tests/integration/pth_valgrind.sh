@@ -4,7 +4,7 @@
 source "$(dirname "$0")/../lib.sh"
 [ -x "$PY" ] && "$PY" -c 'import torch' 2>/dev/null || skip "no /usr/bin/python3 with torch"
 command -v valgrind >/dev/null || skip "valgrind is not installed"
-skip_sanitized "valgrind cannot run an ASan binary"
+[ "$ZB_ASAN" = 0 ] || skip "the binary is built with AddressSanitizer (valgrind cannot run it)"
 "$PY" "$(dirname "$0")/../oracle/pth_make.py" "$T" "$T/marker" >/dev/null || die "fixture generation failed"
 vg() {
     valgrind -q --error-exitcode=99 --leak-check=full --show-leak-kinds=all --errors-for-leak-kinds=all \

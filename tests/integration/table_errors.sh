@@ -59,7 +59,11 @@ expect_error "$ZB" table --results "$OK" --labels "$L" -i "$T/idx_bad.npy"
 expect_error "$ZB" table --results "$OK" --labels "$L" -j "$T/idx_neg.npy"
 expect_error "$ZB" table --results "$OK" --labels "$L" -j "$T/idx_float.npy"
 expect_error "$ZB" table --results "$OK" --labels "$L" -j "$T/mask_short.npy"
-expect_error "$ZB" table --results "$OK" --labels "$L" -l "$T/custom9.npy"
+expect_error "$ZB" table --results "$OK" --labels "$L" -l "$T/custom9.npy" --score-custom-labels
+# -l alone, as the seed's main(): the values index images to leave out.
+expect_error "$ZB" table --results "$OK" --labels "$L" -l "$T/idx_bad.npy"
+expect_error "$ZB" table --results "$OK" --labels "$L" -l "$T/idx_float.npy"
+expect_error "$ZB" table --results "$OK" --labels "$L" -l "$T/all.npy"
 expect_error "$ZB" table --results "$OK" --labels "$L" -j "$T/keep3.npy" -l "$T/custom4.npy"
 expect_error "$ZB" table --results "$OK" --labels "$L" -i "$T/keep3.npy" -j "$T/keep3.npy"
 expect_error "$ZB" table --results "$OK" --labels "$L" -i "$T/all.npy"

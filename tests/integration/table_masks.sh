@@ -13,7 +13,7 @@ check() { # check NAME ZB_ARGS... -- ORACLE_ARGS...
     local zb=() or=()
     while [ "$1" != "--" ]; do zb+=("$1"); shift; done; shift
     or=("$@")
-    "$ZB" table "${zb[@]}" -o "$T/$name.zb.csv" >/dev/null || die "$name: zoobench failed"
+    "$ZB" table "${zb[@]}" -o "$T/$name.zb.csv" >/dev/null 2>"$T/$name.err" || die "$name: zoobench failed: $(cat "$T/$name.err")"
     oracle "${or[@]}" >"$T/$name.or.csv" || die "$name: oracle failed"
     cmp -s "$T/$name.zb.csv" "$T/$name.or.csv" ||
         die "$name: differs from the oracle: $(diff "$T/$name.zb.csv" "$T/$name.or.csv" | head -6)"
@@ -31,6 +31,9 @@ for seed in 1 2 3; do
     check s$seed-keep "${dirs[@]}" --labels "$L" -j "$D/keep.npy" -- "${odirs[@]}" --labels "$L" -j "$D/keep.npy"
     check s$seed-keepbool "${dirs[@]}" --labels "$L" -j "$D/keep_bool.npy" -- "${odirs[@]}" --labels "$L" -j "$D/keep_bool.npy"
     check s$seed-custom "${dirs[@]}" --labels "$L" -l "$D/custom_all.npy" -- "${odirs[@]}" --labels "$L" -l "$D/custom_all.npy"
+    check s$seed-custom-idx "${dirs[@]}" --labels "$L" -l "$D/custom_idx.npy" -- "${odirs[@]}" --labels "$L" -l "$D/custom_idx.npy"
+    check s$seed-score-custom "${dirs[@]}" --labels "$L" -l "$D/custom_all.npy" --score-custom-labels -- \
+        "${odirs[@]}" --labels "$L" -l "$D/custom_all.npy" --score-custom
     check s$seed-omit-custom "${dirs[@]}" --labels "$L" -i "$D/omit.npy" -l "$D/custom_omit.npy" -- \
         "${odirs[@]}" --labels "$L" -i "$D/omit.npy" -l "$D/custom_omit.npy"
     check s$seed-keep-custom "${dirs[@]}" --labels "$L" --indices-to-keep "$D/keep.npy" --custom-labels "$D/custom_keep.npy" -- \

@@ -84,9 +84,14 @@ def table(a):
             elif custom is not None and has_mask:
                 acc = scores(preds, probs, labels, mask, None)
                 cacc = scores(preds, probs, labels, mask, custom)
-            elif custom is not None:
+            elif custom is not None and a.score_custom:
                 acc = scores(preds, probs, labels, None, None)
-                cacc = scores(preds, probs, labels, None, custom)  # custom labels for every image
+                cacc = scores(preds, probs, labels, None, custom)  # the docstring: custom labels, every image
+            elif custom is not None:
+                # main(): compute_val_acc(top5preds, top5probs, labels, custom_labels) binds the
+                # custom labels to indices_to_ignore.
+                acc = scores(preds, probs, labels, None, None)
+                cacc = scores(preds, probs, labels, build_mask(len(labels), custom, None), None)
             else:
                 acc, cacc = scores(preds, probs, labels, None, None), None
             vals = [acc[0], acc[1]] if cacc is None else [acc[0], cacc[0], acc[1], cacc[1]]
@@ -154,6 +159,8 @@ def gen(d, seed):
     kept_j = int(build_mask(n, None, keep).sum())
     kept_b = int(keep_bool.sum())
     np.save(os.path.join(d, "custom_all.npy"), rng.integers(0, 6, n))
+    # -l alone in the seed's main(): the values index images (negative ones from the end)
+    np.save(os.path.join(d, "custom_idx.npy"), rng.integers(-n, n, 40).astype(np.int32))
     np.save(os.path.join(d, "custom_omit.npy"), rng.integers(0, 6, kept_i).astype(np.uint16))
     np.save(os.path.join(d, "custom_keep.npy"), rng.integers(0, 6, kept_j))
     np.save(os.path.join(d, "custom_keep_bool.npy"), rng.integers(0, 6, kept_b).astype(np.float32))
@@ -173,4 +180,5 @@ if __name__ == "__main__":
     p.add_argument("-j")
     p.add_argument("-l")
     p.add_argument("--pandas", action="store_true")
+    p.add_argument("--score-custom", action="store_true")
     table(p.parse_args())

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "harness.h"
+#include "testnet.h"
 #include "models/net.h"
 #include "models/registry.h"
 
@@ -12,17 +13,7 @@ enum { N = 32, K = 1000 };
 
 static zb_net *make(const char *model, int size, int threads)
 {
-    zb_graph *g = NULL;
-    zb_wmap *w = NULL;
-    zb_net *net = NULL;
-    if (zb_model_build(model, size, size, &g) == ZB_OK && zb_graph_random_weights(g, 42, &w) == ZB_OK) {
-        zb_net_opts o = {.height = size, .width = size, .nthreads = threads};
-        if (zb_net_create_wmap(model, w, &o, NULL, &net) != ZB_OK)
-            fprintf(stderr, "%s\n", zb_last_error());
-    }
-    zb_graph_free(g);
-    zb_wmap_free(w);
-    return net;
+    return test_net(model, size, threads, 42);
 }
 
 static float *images(int size)

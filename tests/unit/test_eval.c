@@ -112,7 +112,7 @@ static void test_table_cases(void)
     zb_result *res[2] = {a, b};
     zb_table *t = NULL;
 
-    zb_table_opts o = {labels, 6, NULL, NULL, 0, 1};
+    zb_table_opts o = {labels, 6, NULL, NULL, 0, 1, 0};
     CHECK_EQ_INT(zb_table_build(res, 2, &o, &t), ZB_OK);
     CHECK_EQ_INT(t->ncols, 2);
     CHECK(t->rows[0].r == b && t->rows[0].acc[0] == 1.0 && t->rows[1].acc[0] == 0.5);

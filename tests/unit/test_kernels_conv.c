@@ -117,6 +117,11 @@ static void test_conv(void)
     check_conv(2, 6, 7, 12, 18, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 3, ZB_EPI_RELU);
     check_conv(1, 6, 6, 8, 8, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 8, ZB_EPI_NONE);
     check_conv(1, 5, 5, 130, 33, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, ZB_EPI_RELU);
+    /* more channels: K blocks against window rows (3 x 32 channels, 5 x 48,
+     * 3 x 256 stride 2), 12-row pairs in the AVX-512 path */
+    check_conv(2, 7, 9, 32, 35, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, ZB_EPI_RELU);
+    check_conv(1, 9, 8, 48, 20, 5, 5, 1, 1, 1, 1, 2, 2, 2, 2, 1, ZB_EPI_NONE);
+    check_conv(1, 9, 9, 256, 40, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 1, ZB_EPI_RELU);
     /* alexnet's first layer shape class: 11x11 stride 4 */
     check_conv(1, 23, 23, 3, 17, 11, 11, 4, 4, 1, 1, 2, 2, 2, 2, 1, ZB_EPI_RELU);
 }

@@ -9,6 +9,7 @@
 #include "harness.h"
 #include "io/json.h"
 #include "io/listfile.h"
+#include "io/readfile.h"
 
 static char dir[64];
 
@@ -74,6 +75,62 @@ static void test_list_errors(void)
     zb_listfile_free(NULL);
 }
 
+/* zb_listfile_parse: the limits and the path prefix, from memory. */
+static void test_list_mem(void)
+{
+    zb_listfile *l = NULL;
+    const char ok[] = "a.jpg 1\r\nsub/b.jpg, 2"; /* CRLF, no final newline */
+    CHECK(zb_listfile_parse("/data/val.txt", ok, sizeof ok - 1, NULL, &l) == ZB_OK);
+    if (l) {
+        CHECK_EQ_INT(l->n, 2);
+        CHECK_STR(l->path[1], "/data/sub/b.jpg");
+        CHECK_EQ_INT(l->label[1], 2);
+        CHECK_EQ_INT((int)l->prefix, 6); /* "/data/" */
+    }
+    zb_listfile_free(l);
+    CHECK(zb_listfile_parse("val.txt", ok, sizeof ok - 1, NULL, &l) == ZB_OK);
+    if (l) {
+        CHECK_STR(l->path[0], "a.jpg");
+        CHECK_EQ_INT((int)l->prefix, 0);
+    }
+    zb_listfile_free(l);
+    const char nul[] = "a.jpg 1\nb\0.jpg 2\n";
+    CHECK(zb_listfile_parse("n.txt", nul, sizeof nul - 1, NULL, &l) == ZB_ERR_FORMAT);
+    CHECK(strstr(zb_last_error(), "n.txt: line 2 holds a NUL byte") != NULL);
+    /* lines of 8190 bytes pass, 8191 do not (without the newline) */
+    static char text[8200];
+    memset(text, 'a', sizeof text);
+    memcpy(text + 8190 - 2, " 1", 2);
+    CHECK(zb_listfile_parse("l.txt", text, 8190, NULL, &l) == ZB_OK);
+    zb_listfile_free(l);
+    text[8190] = '\n';
+    CHECK(zb_listfile_parse("l.txt", text, 8191, NULL, &l) == ZB_OK);
+    zb_listfile_free(l);
+    memset(text, 'a', sizeof text);
+    memcpy(text + 8191 - 2, " 1", 2);
+    CHECK(zb_listfile_parse("l.txt", text, 8191, NULL, &l) == ZB_ERR_LIMIT);
+    CHECK(l == NULL);
+}
+
+/* zb_read_file: exactly max bytes pass, one more is refused. */
+static void test_read_file(void)
+{
+    char path[128];
+    snprintf(path, sizeof path, "%s/r.bin", dir);
+    write_file(path, "0123456789");
+    char *buf = NULL;
+    size_t n = 0;
+    CHECK(zb_read_file(path, 10, &buf, &n) == ZB_OK);
+    CHECK(n == 10 && buf && buf[10] == 0 && !memcmp(buf, "0123456789", 10));
+    free(buf);
+    CHECK(zb_read_file(path, 9, &buf, &n) == ZB_ERR_LIMIT);
+    CHECK(buf == NULL);
+    CHECK(zb_read_file("/dev/null", 9, &buf, &n) == ZB_OK); /* not a regular file: grows from empty */
+    CHECK(n == 0);
+    free(buf);
+    CHECK(zb_read_file("/nonexistent/x", 9, &buf, &n) == ZB_ERR_IO);
+}
+
 static void test_json_values(void)
 {
     const char *t = "{\"a\": [1, -2.5e-1, true, false, null, \"x\\u00e9\\ud83d\\ude00\\n\"], \"b\": {}, \"c\": NaN}";
@@ -127,6 +184,8 @@ int main(void)
         return 1;
     RUN(test_list_styles);
     RUN(test_list_errors);
+    RUN(test_list_mem);
+    RUN(test_read_file);
     RUN(test_json_values);
     RUN(test_json_errors);
     char cmd[128];

@@ -55,7 +55,7 @@ static void test_list(void)
     fputs("a/x.JPEG sixty\n", f);
     fclose(f);
     CHECK(zb_dataset_open(path, NULL, &d) == ZB_ERR_FORMAT);
-    CHECK(strstr(zb_last_error(), "val.txt:1") != NULL);
+    CHECK(strstr(zb_last_error(), "val.txt: line 1:") != NULL);
     unlink(path);
     rmdir(dir);
 }

@@ -84,13 +84,11 @@ void zb_x86_maxpool_rows(const zb_pool_geom *g, const float *x, float *y, int64_
 {
     for (int64_t r = r0; r < r1; r++) {
         const float *xn = x + r / g->oh * g->ih * g->iw * g->c;
-        int y0 = (int)(r % g->oh) * g->sh - g->pt, y1 = y0 + g->kh;
-        y0 = y0 < 0 ? 0 : y0;
-        y1 = y1 > g->ih ? g->ih : y1;
+        int y0, y1;
+        zb_pool_window((int)(r % g->oh), g->sh, g->pt, g->kh, g->ih, 0, &y0, &y1);
         for (int ox = 0; ox < g->ow; ox++) {
-            int x0 = ox * g->sw - g->pl, x1 = x0 + g->kw;
-            x0 = x0 < 0 ? 0 : x0;
-            x1 = x1 > g->iw ? g->iw : x1;
+            int x0, x1;
+            zb_pool_window(ox, g->sw, g->pl, g->kw, g->iw, 0, &x0, &x1);
             float *yp = y + (r * g->ow + ox) * g->c;
             for (int ch = 0; ch < g->c; ch += 8) {
                 const int n = g->c - ch < 8 ? g->c - ch : 8;
@@ -109,17 +107,11 @@ void zb_x86_avgpool_rows(const zb_pool_geom *g, const float *x, float *y, int64_
 {
     for (int64_t r = r0; r < r1; r++) {
         const float *xn = x + r / g->oh * g->ih * g->iw * g->c;
-        int y0 = (int)(r % g->oh) * g->sh - g->pt, y1 = y0 + g->kh;
-        y1 = y1 > g->ih + g->pb ? g->ih + g->pb : y1;
-        const int ph = y1 - y0;
-        y0 = y0 < 0 ? 0 : y0;
-        y1 = y1 > g->ih ? g->ih : y1;
+        int y0, y1;
+        const int ph = zb_pool_window((int)(r % g->oh), g->sh, g->pt, g->kh, g->ih, g->pb, &y0, &y1);
         for (int ox = 0; ox < g->ow; ox++) {
-            int x0 = ox * g->sw - g->pl, x1 = x0 + g->kw;
-            x1 = x1 > g->iw + g->pr ? g->iw + g->pr : x1;
-            const int pw = x1 - x0;
-            x0 = x0 < 0 ? 0 : x0;
-            x1 = x1 > g->iw ? g->iw : x1;
+            int x0, x1;
+            const int pw = zb_pool_window(ox, g->sw, g->pl, g->kw, g->iw, g->pr, &x0, &x1);
             const __m256 div =
                 _mm256_set1_ps((float)(g->count_include_pad ? ph * pw : (y1 - y0) * (x1 - x0)));
             float *yp = y + (r * g->ow + ox) * g->c;

@@ -24,18 +24,33 @@ enum { ZB_KC_MAX = 384, ZB_MT_MAX = 72 };
 void zb_x86_gemm_6x16(int kc, const float *const *a, const float *b, float *c, ptrdiff_t ldc, int accumulate,
                       const zb_epi *e);
 
-/* The same for two adjacent B panels (32 columns), AVX-512F: call only when
- * zb_cpu_avx512(). */
-void zb_x86_gemm_6x32_avx512(int kc, const float *const *a, const float *b0, const float *b1, float *c,
-                             ptrdiff_t ldc, int accumulate, const zb_epi *e);
+/* The same, AVX-512F (call only when zb_cpu_avx512()), for mr rows (1..6:
+ * a[0 .. mr) only) and np B panels (1 or 2: b0, and b1 when np = 2); of the
+ * last panel only the first nr (1..16) columns of C are loaded and stored.
+ * The AVX-512 kernels also prefetch into L2 the 64-byte lines pf + 16 * j,
+ * j < min(npf, 2 * kc), at most two per k (B that the caller needs next). */
+void zb_x86_gemm_avx512(int mr, int np, int nr, int kc, const float *const *a, const float *b0, const float *b1,
+                        float *c, ptrdiff_t ldc, int accumulate, const zb_epi *e, const float *pf, int npf);
+/* 12 rows a + i * lda (i < 12) x two full panels (32 columns), AVX-512F. */
+void zb_x86_gemm_12x32_avx512(int kc, const float *a, ptrdiff_t lda, const float *b0, const float *b1, float *c,
+                              ptrdiff_t ldc, int accumulate, const zb_epi *e, const float *pf, int npf);
 float zb_x86_fma_loop_avx512(long iters);
 
 void zb_x86_dw_rows(const zb_dw *d, const float *x, float *y, int64_t r0, int64_t r1);
+/* The same for multiplier 1, AVX-512F (call only when zb_cpu_avx512()). */
+void zb_x86_dw_rows_avx512(const zb_dw *d, const float *x, float *y, int64_t r0, int64_t r1);
 void zb_x86_maxpool_rows(const zb_pool_geom *g, const float *x, float *y, int64_t r0, int64_t r1);
 void zb_x86_avgpool_rows(const zb_pool_geom *g, const float *x, float *y, int64_t r0, int64_t r1);
 void zb_x86_global_avgpool(int hw, int c, const float *x, float *y, int64_t n0, int64_t n1);
 void zb_x86_ew_affine(int64_t npix, int c, const float *x, float *y, const zb_epi *e);
 void zb_x86_ew_add(int64_t npix, int c, const float *a, const float *b, float alpha, float *y, const zb_epi *e);
+/* The same, AVX-512F (call only when zb_cpu_avx512()). */
+void zb_x86_maxpool_rows_avx512(const zb_pool_geom *g, const float *x, float *y, int64_t r0, int64_t r1);
+void zb_x86_avgpool_rows_avx512(const zb_pool_geom *g, const float *x, float *y, int64_t r0, int64_t r1);
+void zb_x86_global_avgpool_avx512(int hw, int c, const float *x, float *y, int64_t n0, int64_t n1);
+void zb_x86_ew_affine_avx512(int64_t npix, int c, const float *x, float *y, const zb_epi *e);
+void zb_x86_ew_add_avx512(int64_t npix, int c, const float *a, const float *b, float alpha, float *y,
+                          const zb_epi *e);
 double zb_x86_fma_peak_gflops(int nthreads, double seconds);
 
 #endif

@@ -1132,6 +1132,30 @@ static zb_status dense_attr_rec(h5 *f, const uint8_t *rec, void *vctx, int *stop
     return ZB_OK;
 }
 
+/* An attribute info message (0x15): the fractal heap and name-index v2 B-tree of
+ * the object's dense attributes.  *bt is UNDEF when it has none. */
+static zb_status attr_info(h5 *f, const msg *m, fheap *h, uint64_t *bt)
+{
+    cur c = mkcur(m->p, m->n);
+    int ver = (int)get(&c, 1), flags = (int)get(&c, 1);
+    if (flags & 1)
+        skip(&c, 2);
+    uint64_t heap = addr(f, &c);
+    *bt = addr(f, &c);
+    if (c.err || ver != 0)
+        return bad(f, "malformed attribute info message");
+    if (heap == UNDEF || *bt == UNDEF) {
+        *bt = UNDEF;
+        return ZB_OK;
+    }
+    zb_status st = read_fheap(f, heap, h);
+    if (st)
+        return st;
+    if (h->id_len != 8)
+        return bad(f, "attribute heap ID length %d, expected 8", h->id_len);
+    return ZB_OK;
+}
+
 /* Finds attribute `name` of object header `o`; *found = 0 when absent. */
 static zb_status attr_find(h5 *f, const ohdr *o, const char *name, attr *a, int *found)
 {
@@ -1147,20 +1171,12 @@ static zb_status attr_find(h5 *f, const ohdr *o, const char *name, attr *a, int 
             if (*found)
                 return ZB_OK;
         } else if (m->type == 0x15) {
-            cur c = mkcur(m->p, m->n);
-            int ver = (int)get(&c, 1), flags = (int)get(&c, 1);
-            if (flags & 1)
-                skip(&c, 2);
-            uint64_t heap = addr(f, &c), bt = addr(f, &c);
-            if (c.err || ver != 0)
-                return bad(f, "malformed attribute info message");
-            if (heap == UNDEF || bt == UNDEF)
-                continue;
             fheap h;
-            if ((st = read_fheap(f, heap, &h)))
+            uint64_t bt;
+            if ((st = attr_info(f, m, &h, &bt)))
                 return st;
-            if (h.id_len != 8)
-                return bad(f, "attribute heap ID length %d, expected 8", h.id_len);
+            if (bt == UNDEF)
+                continue;
             find_ctx x = {.name = name, .nlen = strlen(name), .heap = &h};
             if ((st = bt2_iterate(f, bt, 8, 8, dense_attr_rec, &x)))
                 return st;
@@ -1362,20 +1378,12 @@ static zb_status attr_check_all(h5 *f, const ohdr *o)
             if ((st = parse_attr(f, m->p, m->n, NULL, &match, &a)) || (st = attr_check(f, &a)))
                 return st;
         } else if (m->type == 0x15) {
-            cur c = mkcur(m->p, m->n);
-            int ver = (int)get(&c, 1), flags = (int)get(&c, 1);
-            if (flags & 1)
-                skip(&c, 2);
-            uint64_t heap = addr(f, &c), bt = addr(f, &c);
-            if (c.err || ver != 0)
-                return bad(f, "malformed attribute info message");
-            if (heap == UNDEF || bt == UNDEF)
-                continue;
             fheap h;
-            if ((st = read_fheap(f, heap, &h)))
+            uint64_t bt;
+            if ((st = attr_info(f, m, &h, &bt)))
                 return st;
-            if (h.id_len != 8)
-                return bad(f, "attribute heap ID length %d, expected 8", h.id_len);
+            if (bt == UNDEF)
+                continue;
             find_ctx x = {.heap = &h};
             if ((st = bt2_iterate(f, bt, 8, 8, dense_attr_check, &x)))
                 return st;

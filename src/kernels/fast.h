@@ -143,6 +143,7 @@ typedef struct zb_conv_geom {
 typedef struct zb_conv {
     zb_conv_geom g;
     int direct;
+    int stem;       /* few input channels: the direct kernel of kernels/stem.h (same bits) */
     zb_gemm_b *b;   /* groups entries */
     ptrdiff_t ldy;  /* output pixel stride in floats; 0: oc (the engine sets it to write into a concat) */
     /* Residual (zb_conv_set_res): after the epilogue's affine, each output y

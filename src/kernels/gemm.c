@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "core/status.h"
+#include "kernels/stem.h"
 #include "kernels/x86/x86.h"
 
 enum { MR = ZB_GEMM_MR, NR = ZB_GEMM_NR };
@@ -479,6 +480,7 @@ zb_status zb_conv_prepare(zb_conv *cv, const zb_conv_geom *g, const float *w, co
         }
     }
     free(bt);
+    cv->stem = zb_stem_applies(g, &cv->b[0]);
     zb_status st = zb_conv_set_epi(cv, epi);
     if (st != ZB_OK)
         zb_conv_free(cv);
@@ -525,6 +527,10 @@ void zb_conv_run(const zb_conv *cv, zb_threadpool *tp, const float *x, const flo
 {
     const zb_conv_geom *g = &cv->g;
     const int cog = g->oc / g->groups;
+    if (cv->stem && !cv->res) {
+        zb_stem_run(cv, tp, x, y, n);
+        return;
+    }
     for (int gi = 0; gi < g->groups; gi++) {
         tiles t = {.b = &cv->b[gi],
                    .s = {.cv = cv, .x = x, .group = gi, .r = cv->res ? r + gi * cog : NULL},
@@ -541,6 +547,10 @@ void zb_conv_pixels(const zb_conv *cv, const float *x, const float *r, float *y,
     const int cog = g->oc / g->groups;
     if (m1 <= m0)
         return;
+    if (cv->stem && !cv->res) {
+        zb_stem_pixels(cv, x, y, m0, m1);
+        return;
+    }
     for (int gi = 0; gi < g->groups; gi++) {
         const a_src s = {.cv = cv, .x = x, .group = gi, .r = cv->res ? r + gi * cog : NULL};
         gemm_tile(&cv->b[gi], &s, m0, m1, 0, cv->b[gi].np, y + gi * cog, cv->ldy ? cv->ldy : g->oc);

@@ -6,7 +6,7 @@
 source "$(dirname "$0")/../lib.sh"
 ZB_BUILD=${ZB_BUILD:-build}
 for mode in ref:reference avx2:avx2+fma; do
-    for t in test_kernels_gemm test_kernels_conv test_kernels_direct test_kernels_winograd; do
+    for t in test_kernels_gemm test_kernels_conv test_kernels_direct test_kernels_winograd test_kernels_stem; do
         ZB_KERNELS=${mode%%:*} "$ZB_BUILD/tests/$t" 2>"$T/$t.log" || { cat "$T/$t.log"; die "$t failed with ZB_KERNELS=${mode%%:*}"; }
         cp "$T/$t.log" "$T/$t.${mode%%:*}.log"
         want=${mode#*:}

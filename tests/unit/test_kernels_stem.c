@@ -76,19 +76,17 @@ static void check(const shape *c)
     zb_conv_run(&cv, NULL, x, NULL, y, n);
     zb_conv_ref(&g, w, &e, x, r, n);
     int bad_ref = 0, bad_bits = 0;
-    for (int img = 0; img < n; img++)
-        for (int oy = 0; oy < g.oh; oy++)
-            for (int ox = 0; ox < g.ow; ox++)
-                for (int co = 0; co < oc; co++) {
-                    const size_t i = (((size_t)img * g.oh + oy) * g.ow + ox) * oc + co;
-                    double s;
-                    const float v = zb_epi_apply(&e, co, chain(&g, w, x, img, oy, ox, co, &s));
-                    bad_bits += memcmp(&v, &y[i], sizeof v) != 0;
-                    const double sc = e.scale ? fabs(scale[co]) : 1, sh = e.shift ? fabs(shift[co]) : 0;
-                    const double tol = sc * (2.0 * g.kh * g.kw * g.ic * U * s + 2 * U * (fabs(r[i]) + 2 * fabs(bias[co]) + 2)) +
-                                       4 * U * (fabs(r[i]) + sh) + 1e-37;
-                    bad_ref += fabs((double)y[i] - r[i]) > tol;
-                }
+    for (size_t i = 0; i < ny; i++) {   /* i = ((img * oh + oy) * ow + ox) * oc + co */
+        const int co = (int)(i % oc), ox = (int)(i / oc % g.ow), oy = (int)(i / oc / g.ow % g.oh);
+        const int img = (int)(i / oc / g.ow / g.oh);
+        double s;
+        const float v = zb_epi_apply(&e, co, chain(&g, w, x, img, oy, ox, co, &s));
+        bad_bits += memcmp(&v, &y[i], sizeof v) != 0;
+        const double sc = e.scale ? fabs(scale[co]) : 1, sh = e.shift ? fabs(shift[co]) : 0;
+        const double tol = sc * (2.0 * g.kh * g.kw * g.ic * U * s + 2 * U * (fabs(r[i]) + 2 * fabs(bias[co]) + 2)) +
+                           4 * U * (fabs(r[i]) + sh) + 1e-37;
+        bad_ref += fabs((double)y[i] - r[i]) > tol;
+    }
     CHECK_EQ_INT(bad_bits, 0);
     CHECK_EQ_INT(bad_ref, 0);
     int bad = 0;

@@ -169,6 +169,10 @@ static void test_shapes(void)
         {1, 7, 7, 3, 16, 3, 3, 1, 1, 1, 1, 0, 0, 0, 0, ZB_EPI_RELU6},
         {1, 5, 13, 3, 48, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, ZB_EPI_RELU},
         {1, 5, 15, 2, 20, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, ZB_EPI_NONE},
+        /* output widths of exactly one and two AVX-512 blocks, one AVX2 block + 1 */
+        {1, 9, 14, 3, 16, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, ZB_EPI_RELU},
+        {1, 8, 28, 3, 32, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, ZB_EPI_NONE},
+        {3, 7, 7, 3, 16, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, ZB_EPI_RELU},
         /* non-square stride and kernel, asymmetric padding, large padding,
          * dilation, stride 3, 1x1 */
         {3, 17, 29, 3, 24, 3, 5, 2, 3, 1, 1, 1, 2, 0, 3, ZB_EPI_RELU},

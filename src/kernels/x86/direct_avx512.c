@@ -15,20 +15,22 @@
 
 enum { PX = 4 };   /* output pixels per block */
 
-/* 3x3, stride 1, dilation 1 (the MobileNets' and Xception's depthwise
- * layers): 16 channels (lanes m) of 8 output pixels from ox, all in
- * registers (32 channels: see below).  Each input vector is loaded once per kernel row and feeds the
- * (up to 3) outputs whose windows contain it; output p's taps in row ky are
- * columns p + kx, met in increasing kx as the columns go left to right, and
- * the rows go in increasing ky: the (ky, kx) chain of the other kernels.
- * In an edge block (edge 1) taps outside the image load as zero vectors
- * (columns outside [jlo, jhi), rows with rm[ky] 0): a zero tap adds +-0,
- * which leaves the sum unchanged (it starts at +0 and is never -0; weights
- * are finite), so the bits equal those of the chain that skips them.  x is
- * the address of column ox - pl of kernel row 0's input row, computed in
- * integers because it may lie outside the image; rs is the row stride.
- * Two 16-channel groups at once (lanes m and m2; m2 may be 0), so that 16
- * independent sums hide the FMA latency. */
+/* 3x3 depthwise, stride 1, dilation 1 (the MobileNets' and Xception's
+ * layers): 8 output pixels from ox, 32 channels (two groups of 16, lanes m
+ * and m2; m2 may be 0), so that 16 independent sums hide the FMA latency,
+ * all in registers.  Each input vector is loaded once per kernel row and
+ * feeds the (up to 3) outputs whose windows contain it; output p's taps in
+ * row ky are columns p + kx, met in increasing kx as the columns go left to
+ * right, and the rows go in increasing ky: the (ky, kx) chain of the other
+ * kernels.  In an edge block (edge 1) taps outside the image load as zero
+ * vectors (columns outside [jlo, jhi), rows with rm[ky] 0): a zero tap adds
+ * +-0, which leaves the sum unchanged (it starts at +0 and is never -0;
+ * weights are finite), so the bits equal those of the chain that skips
+ * them.  x is the address of column ox - pl of kernel row 0's input row,
+ * computed in integers because it may lie outside the image; rs is the row
+ * stride in floats.  (A stride-2 version of this block was slower than the
+ * 4-pixel kernel below on mobilenet's first stride-2 layer and no faster on
+ * the others: bench/kernels.sh.) */
 #define TAP(a, v, wk) a = _mm512_fmadd_ps(v, wk, a)
 #define LOAD(j, off, lanes, rowlanes)                                                                                 \
     _mm512_maskz_loadu_ps(edge ? ((j) >= jlo && (j) < jhi ? (rowlanes) : 0) : (lanes),                               \

@@ -5,7 +5,10 @@ ctypes, in process) against Pillow 9.4 + torchvision 0.14 / keras-applications
 
 usage: bench/preprocess.py [--lib build/libzoobench.so] [--rounds R] IMAGE...
 Prints one line per recipe: mean ms/image for each side, the speed-up, and
-whether every output was bitwise identical."""
+whether every output was bitwise identical.  Then the bound: zoobench's
+decode alone (zb_image_decode_file, the whole image), which every recipe
+that reads the whole image (keras' NEAREST squash) must pay, and the
+speed-up the recipe would have if everything after the decode were free."""
 import argparse
 import ctypes
 import os
@@ -45,6 +48,29 @@ def python_keras(path, size, mode):
     return imagenet_utils._preprocess_numpy_input(x[None], data_format="channels_last", mode=mode, **KB)[0]
 
 
+class Image_(ctypes.Structure):
+    _fields_ = [("width", ctypes.c_int), ("height", ctypes.c_int), ("data", ctypes.c_void_p)]
+
+
+def time_decode(lib, paths, rounds):
+    """Mean ms/image of zb_image_decode_file (whole image), best round of `rounds`."""
+    lib.zb_image_decode_file.argtypes = [ctypes.c_char_p, ctypes.POINTER(Image_)]
+    lib.zb_image_free.argtypes = [ctypes.POINTER(Image_)]
+    best = None
+    im = Image_()
+    for _ in range(max(rounds, 2)):
+        t = 0.0
+        for p in paths:
+            t0 = time.perf_counter()
+            st = lib.zb_image_decode_file(p, ctypes.byref(im))
+            t += time.perf_counter() - t0
+            if st != 0:
+                raise SystemExit("zoobench: " + lib.zb_last_error().decode())
+            lib.zb_image_free(ctypes.byref(im))
+        best = t if best is None else min(best, t)
+    return 1e3 * best / len(paths)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--lib", default="build/libzoobench.so")
@@ -60,6 +86,7 @@ def main():
              ("keras-caffe", 224, NHWC, lambda p: python_keras(p, 224, "caffe")),
              ("keras-tf", 299, NHWC, lambda p: python_keras(p, 299, "tf"))]
     paths = [p.encode() for p in a.images]
+    decode_ms = time_decode(lib, paths, a.rounds)
     for name, size, layout, py in cases:
         recipe = ctypes.create_string_buffer(256)
         assert lib.zb_recipe_preset(name.encode(), size, recipe) == 0
@@ -84,6 +111,9 @@ def main():
               f"Pillow+{'torchvision' if name == 'torchvision' else 'keras-applications'} "
               f"{1e3 * t_py / n:7.3f} ms/image   speed-up {t_py / t_zb:5.2f}x   "
               f"bitwise identical: {'yes' if identical else 'NO'}  ({len(paths)} images x {n // len(paths)} rounds)")
+        if name != "torchvision":  # torchvision decodes only the crop's source box
+            print(f"{'':12s}      bound: zoobench decode alone {decode_ms:7.3f} ms/image, "
+                  f"Pillow+framework / decode {1e3 * t_py / n / decode_ms:5.2f}x")
 
 
 if __name__ == "__main__":

@@ -14,7 +14,7 @@
  *   torch   x /= 255.; x[..., c] -= mean[c]; x[..., c] /= std[c]
  * Every float result depends only on (channel, uint8 value), so each recipe
  * is a 3 x 256 table built with the same float32 operations in the same
- * order; the tests compare all 768 entries with torch and numpy. */
+ * order (normalize.c); the tests compare all 768 entries with torch and numpy. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -254,56 +254,6 @@ zb_status zb_recipe_decode_mem_u8(const zb_recipe *r, const char *name, const vo
     memset(out, 0, sizeof *out);
     zb_status st = zb_image_decode_mem_need(name, buf, len, recipe_need, (void *)r, &im);
     return apply_decoded(r, name, st, &im, out);
-}
-
-/* The float32 value of channel `ch` (RGB order) for byte v, op for op. */
-static float norm_value(zb_norm n, int ch, int v)
-{
-    static const float tv_mean[3] = {0.485f, 0.456f, 0.406f}, tv_std[3] = {0.229f, 0.224f, 0.225f};
-    static const float caffe_mean_bgr[3] = {103.939f, 116.779f, 123.68f};
-    volatile float x = (float)v; /* volatile: one float32 rounding per op, as numpy/torch */
-    switch (n) {
-    case ZB_NORM_TORCHVISION:
-    case ZB_NORM_KERAS_TORCH:
-        x = x / 255.0f;
-        x = x - tv_mean[ch];
-        x = x / tv_std[ch];
-        return x;
-    case ZB_NORM_CAFFE:
-        /* Output channel ch holds input channel 2 - ch (BGR). */
-        return x - caffe_mean_bgr[ch];
-    case ZB_NORM_TF:
-        x = x / 127.5f;
-        x = x - 1.0f;
-        return x;
-    default:
-        return x;
-    }
-}
-
-void zb_recipe_normalize(const zb_recipe *r, const zb_image *crop, zb_layout layout, float *out)
-{
-    float lut[3][256]; /* (output channel, byte) */
-    for (int ch = 0; ch < 3; ch++)
-        for (int v = 0; v < 256; v++)
-            lut[ch][v] = norm_value(r->norm, ch, v);
-    /* Output channel ch reads input channel src_ch[ch]. */
-    const int bgr = r->norm == ZB_NORM_CAFFE;
-    const int src_ch[3] = {bgr ? 2 : 0, 1, bgr ? 0 : 2};
-    const size_t n = (size_t)crop->width * crop->height;
-    const uint8_t *p = crop->data;
-    if (layout == ZB_LAYOUT_NCHW) {
-        for (int ch = 0; ch < 3; ch++) {
-            float *o = out + ch * n;
-            const uint8_t *q = p + src_ch[ch];
-            for (size_t i = 0; i < n; i++)
-                o[i] = lut[ch][q[3 * i]];
-        }
-    } else {
-        for (size_t i = 0; i < n; i++)
-            for (int ch = 0; ch < 3; ch++)
-                out[3 * i + ch] = lut[ch][p[3 * i + src_ch[ch]]];
-    }
 }
 
 zb_status zb_preprocess(const char *path, const zb_recipe *r, zb_layout layout, float *out)

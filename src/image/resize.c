@@ -367,10 +367,12 @@ static zb_status resize_nearest(const zb_image *in, int width, int height, int x
     if (!xin)
         return zb_error(ZB_ERR_NOMEM, "resize: out of memory");
     double xo = 0.0 + a0 * 0.5, yo = 0.0 + a4 * 0.5;
+    int holes = 0; /* output columns outside the source */
     for (int x = 0; x < x0 + cols; x++) {
         if (x >= x0) {
             int xi = xo < 0.0 ? -1 : (int)xo;
             xin[x - x0] = (xi >= 0 && xi < in->width) ? xi : -1;
+            holes |= xin[x - x0] < 0;
         }
         xo += a0;
     }
@@ -382,15 +384,18 @@ static zb_status resize_nearest(const zb_image *in, int width, int height, int x
                 memset(o, 0, (size_t)cols * 3);
             } else {
                 const uint8_t *row = in->data + (size_t)yi * in->width * 3;
-                for (int x = 0; x < cols; x++) {
-                    if (xin[x] < 0) {
-                        o[x * 3] = o[x * 3 + 1] = o[x * 3 + 2] = 0;
-                    } else {
-                        const uint8_t *p = row + (size_t)xin[x] * 3;
-                        o[x * 3] = p[0];
-                        o[x * 3 + 1] = p[1];
-                        o[x * 3 + 2] = p[2];
-                    }
+                /* 4-byte moves, each overwritten by the next pixel, where no
+                 * source pixel is missing and the row is not the image's last
+                 * (whose last pixel ends the buffer); the last column moves 3. */
+                int x = 0;
+                if (!holes && yi + 1 < in->height)
+                    for (; x + 1 < cols; x++)
+                        memcpy(o + x * 3, row + (size_t)xin[x] * 3, 4);
+                for (; x < cols; x++) {
+                    if (xin[x] < 0)
+                        memset(o + x * 3, 0, 3);
+                    else
+                        memcpy(o + x * 3, row + (size_t)xin[x] * 3, 3);
                 }
             }
         }

@@ -228,13 +228,10 @@ static void a_rows(const a_src *s, int64_t m, int mr, int k0, int kb, float *buf
         rows[i] = rows[mr - 1];
 }
 
-/* One block of C at panel p: with `wide` (AVX-512) up to two panels p, p + 1
- * < p1 and exactly the mr valid rows and the valid columns (masked); else a
- * 6x16 block, edge blocks through a scratch tile so that the same
- * microkernel computes them.  Returns the panels done. */
-static inline int block(const zb_gemm_b *b, ukernel_fn uk, int wide, const float *const *rows, int mr, int p, int p1,
-                         const float *bw, int kb, int first, const zb_epi *epi_base, float *cp, ptrdiff_t ldc,
-                         const float *pf, int npf)
+/* One 6x16 block of C at panel p (AVX2 and portable), edge blocks through a
+ * scratch tile so that the same microkernel computes them. */
+static void block(const zb_gemm_b *b, ukernel_fn uk, const float *const *rows, int mr, int p, const float *bw,
+                  int kb, int first, const zb_epi *epi_base, float *cp, ptrdiff_t ldc)
 {
     const int left = b->n - p * NR, nr = left < NR ? left : NR;
     zb_epi e, *ep = NULL;
@@ -244,14 +241,9 @@ static inline int block(const zb_gemm_b *b, ukernel_fn uk, int wide, const float
         ep = &e;
     }
     const float *bp = bw + (size_t)p * kb * NR;
-    if (wide) {
-        const int np = p + 1 < p1 && left > NR ? 2 : 1, nlast = np == 2 ? (left - NR < NR ? left - NR : NR) : nr;
-        zb_x86_gemm_avx512(mr, np, nlast, kb, rows, bp, bp + (size_t)kb * NR, cp, ldc, !first, ep, pf, npf);
-        return np;
-    }
     if (mr == MR && nr == NR) {
         uk(kb, rows, bp, cp, ldc, !first, ep);
-        return 1;
+        return;
     }
     _Alignas(64) float ctmp[MR * NR];
     if (!first)
@@ -260,23 +252,80 @@ static inline int block(const zb_gemm_b *b, ukernel_fn uk, int wide, const float
     uk(kb, rows, bp, ctmp, NR, !first, ep);
     for (int i = 0; i < mr; i++)
         memcpy(cp + i * ldc, ctmp + i * NR, (size_t)nr * sizeof *ctmp);
+}
+
+/* Rows of the AVX-512 path: groups of 12 (24 accumulators with a panel
+ * pair).  Where r = 1..11 rows would be left over, the last 12 + r are
+ * split into two groups of 7..12 rows instead: a group of r rows runs
+ * fewer accumulator chains per B load (M = 49 at batch 1 left one row of
+ * two chains, FMA-latency bound, that cost as much as eight).  grp[0..n]
+ * are row offsets; returns n. */
+static int row_groups(int rows, int *grp)
+{
+    enum { G = 2 * MR };
+    int n = 0, r = 0;
+    grp[0] = 0;
+    if (rows > G && rows % G)
+        for (; r + G < rows - G; r += G)
+            grp[++n] = r + G;
+    else
+        for (; r + G < rows; r += G)
+            grp[++n] = r + G;
+    if (rows - r > G) {   /* 13..23 rows left: two halves */
+        r += (rows - r + 1) / 2;
+        grp[++n] = r;
+    }
+    grp[++n] = rows;
+    return n;
+}
+
+/* 1 with *d the stride when the n row pointers lie at one stride. */
+static int uniform(const float *const *rows, int n, ptrdiff_t *d)
+{
+    *d = n > 1 ? rows[1] - rows[0] : 0;
+    for (int i = 2; i < n; i++)
+        if (rows[i] - rows[0] != i * *d)
+            return 0;
     return 1;
 }
 
-/* Two full row panels whose 12 rows lie at one stride (packed A, a matrix,
- * most 1x1 convolution rows): the stride, else 0. */
-static ptrdiff_t uniform12(const float *const *rows)
+/* AVX-512: panels [p, pe) (one or two) of C against every row group of the
+ * tile (rows[grp[g] ..] at c + grp[g] * ldc), each group one kernel call
+ * that also prefetches its share of the `left` B lines at pf. */
+static void wide_step(const zb_gemm_b *b, const float *const *rows, const int *grp, int ng, int p, int pe,
+                      const float *bw, int kb, int first, int epi, float *c, ptrdiff_t ldc, const float *pf, int left)
 {
-    const ptrdiff_t d = rows[1] - rows[0];
-    for (int i = 2; i < 2 * MR; i++)
-        if (rows[i] - rows[0] != i * d)
-            return 0;
-    return d;
+    const int np = pe - p, nl = b->n - (pe - 1) * NR, nlast = nl < NR ? nl : NR;
+    const float *b0 = bw + (size_t)p * kb * NR, *b1 = np == 2 ? b0 + (size_t)kb * NR : b0;
+    const zb_epi e = {b->bias ? b->bias + p * NR : NULL, b->scale ? b->scale + p * NR : NULL,
+                      b->shift ? b->shift + p * NR : NULL, b->act};
+    const zb_epi *ep = epi ? &e : NULL;
+    const int quota = (left + ng - 1) / ng;
+    for (int g = 0; g < ng; g++) {
+        const int r0 = grp[g], mr = grp[g + 1] - r0;
+        int npf = quota < left ? quota : left;
+        npf = npf < 2 * kb ? npf : 2 * kb;
+        const float *pg = pf;
+        if (npf > 0)
+            pf += (size_t)npf * NR, left -= npf;
+        float *cp = c + r0 * ldc + p * NR;
+        ptrdiff_t lda;
+        if (uniform(rows + r0, mr, &lda)) {
+            zb_x86_gemm_strided_avx512(mr, np, nlast, kb, rows[r0], lda, b0, b1, cp, ldc, !first, ep, pg, npf);
+            continue;
+        }
+        /* rows at no single stride (a strided 1x1 convolution across output
+         * rows, im2col rows read in place): at most 6 row pointers a call */
+        const int h = mr > MR ? (mr + 1) / 2 : mr;
+        zb_x86_gemm_avx512(h, np, nlast, kb, rows + r0, b0, b1, cp, ldc, !first, ep, pg, npf);
+        if (h < mr)
+            zb_x86_gemm_avx512(mr - h, np, nlast, kb, rows + r0 + h, b0, b1, cp + h * ldc, ldc, !first, ep, NULL, 0);
+    }
 }
 
 /* Output rows [m0, m1) (at most ZB_MT_MAX) x panels [p0, p1) of C.  All the
  * tile's A row panels of a K block are packed first (L2), then each B panel
- * (L1) meets every row panel. */
+ * (L1; a pair with AVX-512) meets every row panel (row group). */
 static void gemm_block(const zb_gemm_b *b, const a_src *s, int64_t m0, int64_t m1, int p0, int p1, float *c,
                        ptrdiff_t ldc)
 {
@@ -286,6 +335,8 @@ static void gemm_block(const zb_gemm_b *b, const a_src *s, int64_t m0, int64_t m
     const int wide = zb_cpu_avx512();
     const int has_epi = b->bias || b->scale || b->act != ZB_EPI_NONE;
     const int n_rp = (int)((m1 - m0 + MR - 1) / MR);
+    int grp[ZB_MT_MAX / (2 * MR) + 2];
+    const int ng = row_groups((int)(m1 - m0), grp);
     const zb_epi dummy = {0};
     for (int k0 = 0; k0 < b->k; k0 += b->kc) {
         const int kb = b->k - k0 < b->kc ? b->k - k0 : b->kc;
@@ -298,6 +349,14 @@ static void gemm_block(const zb_gemm_b *b, const a_src *s, int64_t m0, int64_t m
         const int step = wide ? 2 : 1;
         for (int p = p0; p < p1; p += step) {
             const int pe = p + step < p1 ? p + step : p1;   /* this step's panels [p, pe) */
+            if (!wide) {
+                for (int rp = 0; rp < n_rp; rp++) {
+                    const int64_t m = m0 + (int64_t)rp * MR;
+                    block(b, uk, rows + rp * MR, m1 - m < MR ? (int)(m1 - m) : MR, p, bw, kb, first,
+                          last && has_epi ? &dummy : NULL, c + m * ldc + p * NR, ldc);
+                }
+                continue;
+            }
             /* The B lines needed next (the next step's panels, else the next
              * K block's first ones), prefetched into L2 while this step
              * runs, a share per kernel call: at batch 1 weights come from
@@ -312,30 +371,7 @@ static void gemm_block(const zb_gemm_b *b, const a_src *s, int64_t m0, int64_t m
                 nb = b->w + (size_t)(k0 + kb) * b->np * NR + (size_t)p0 * kbn * NR;
                 left = (p0 + step < p1 ? step : p1 - p0) * kbn;
             }
-            const int quota = wide ? (left + (n_rp + 1) / 2 - 1) / ((n_rp + 1) / 2) : 0;
-            for (int rp = 0; rp < n_rp; rp++) {
-                const int64_t m = m0 + (int64_t)rp * MR;
-                const int mr = m1 - m < MR ? (int)(m1 - m) : MR;
-                int npf = quota < left ? quota : left;
-                npf = npf < 2 * kb ? npf : 2 * kb;
-                const float *pf = nb;
-                if (npf > 0)
-                    nb += (size_t)npf * NR, left -= npf;
-                ptrdiff_t lda;
-                if (wide && pe == p + 2 && b->n - p * NR >= 2 * NR && m + 2 * MR <= m1 &&
-                    (lda = uniform12(rows + rp * MR)) != 0) {   /* panels rp and rp + 1 */
-                    const zb_epi e = {b->bias ? b->bias + p * NR : NULL, b->scale ? b->scale + p * NR : NULL,
-                                      b->shift ? b->shift + p * NR : NULL, b->act};
-                    zb_x86_gemm_12x32_avx512(kb, rows[rp * MR], lda, bw + (size_t)p * kb * NR,
-                                             bw + (size_t)(p + 1) * kb * NR, c + m * ldc + p * NR, ldc, !first,
-                                             last && has_epi ? &e : NULL, pf, npf);
-                    rp++;
-                    continue;
-                }
-                for (int q = p; q < pe;)
-                    q += block(b, uk, wide, rows + rp * MR, mr, q, pe, bw, kb, first, last && has_epi ? &dummy : NULL,
-                               c + m * ldc + q * NR, ldc, q == p ? pf : NULL, q == p ? npf : 0);
-            }
+            wide_step(b, rows, grp, ng, p, pe, bw, kb, first, last && has_epi, c + m0 * ldc, ldc, nb, left);
         }
     }
 }
@@ -521,13 +557,25 @@ void zb_conv_set_res(zb_conv *cv, int res, float alpha, int act)
     cv->ract = act;
 }
 
+/* Group gi's A: a 1x1 convolution at stride 1 over the whole image reads
+ * its rows as a plain matrix (the same pointers, no per-pixel position). */
+static a_src conv_src(const zb_conv *cv, const float *x, const float *r, int gi)
+{
+    const zb_conv_geom *g = &cv->g;
+    const int cig = g->ic / g->groups, cog = g->oc / g->groups;
+    a_src s = {.cv = cv, .x = x, .group = gi, .r = cv->res ? r + gi * cog : NULL};
+    if (cv->direct && g->sh == 1 && g->sw == 1 && g->oh == g->ih && g->ow == g->iw)
+        s.a = x + gi * cig, s.lda = g->ic;
+    return s;
+}
+
 void zb_conv_run(const zb_conv *cv, zb_threadpool *tp, const float *x, const float *r, float *y, int n)
 {
     const zb_conv_geom *g = &cv->g;
     const int cog = g->oc / g->groups;
     for (int gi = 0; gi < g->groups; gi++) {
         tiles t = {.b = &cv->b[gi],
-                   .s = {.cv = cv, .x = x, .group = gi, .r = cv->res ? r + gi * cog : NULL},
+                   .s = conv_src(cv, x, r, gi),
                    .c = y + gi * cog,
                    .ldc = cv->ldy ? cv->ldy : g->oc,
                    .m = (int64_t)n * g->oh * g->ow};
@@ -542,7 +590,7 @@ void zb_conv_pixels(const zb_conv *cv, const float *x, const float *r, float *y,
     if (m1 <= m0)
         return;
     for (int gi = 0; gi < g->groups; gi++) {
-        const a_src s = {.cv = cv, .x = x, .group = gi, .r = cv->res ? r + gi * cog : NULL};
+        const a_src s = conv_src(cv, x, r, gi);
         gemm_tile(&cv->b[gi], &s, m0, m1, 0, cv->b[gi].np, y + gi * cog, cv->ldy ? cv->ldy : g->oc);
     }
 }

@@ -34,6 +34,8 @@ static float *rand_buf(size_t n, uint64_t seed)
     return p;
 }
 
+enum { NBUF = 4 };
+
 typedef struct layer {
     const char *name;
     int hw, ic, oc, s, w;   /* w: width when not hw */
@@ -126,12 +128,13 @@ int main(int argc, char **argv)
                 }
                 free(w);
             }
-            float *x = rand_buf((size_t)batch * l->hw * iw * l->ic, 4);
-            float *y = malloc((size_t)batch * o * ow * l->oc * sizeof *y);
+            /* inputs and outputs rotate too (as activations do in a network) */
+            const size_t nx = (size_t)batch * l->hw * iw * l->ic, ny = (size_t)batch * o * ow * l->oc;
+            float *x = rand_buf(nx * NBUF, 4), *y = calloc(ny * NBUF, sizeof *y);
             for (int r = 0; r < reps; r++)
                 for (int c = 0; c < ncopy; c++) {
                     const double t0 = now();
-                    zb_conv_run(&cv[c], tp, x, NULL, y, batch);
+                    zb_conv_run(&cv[c], tp, x + (size_t)(c % NBUF) * nx, NULL, y + (size_t)(c % NBUF) * ny, batch);
                     const double dt = now() - t0;
                     best[li] = dt < best[li] ? dt : best[li];
                 }

@@ -1,17 +1,18 @@
 /* Packed SGEMM and convolution via GEMM: weight packing and the loops around
- * the microkernels (6x16 AVX2 and portable; 12x32 and 1..6 x 16/32
- * AVX-512), written once for every caller (plain GEMM, 1x1 and
+ * the microkernels (6x16 AVX2 and portable; 1..12 rows x 16/32 at one
+ * stride, AVX-512), written once for every caller (plain GEMM, 1x1 and
  * implicit-im2col convolution).
  *
  * Loop order inside one output tile (rows [m0, m1), panels [p0, p1)):
  *     for each K block k0 (fixed by K):
  *       pack the tile's A row panels (6 x kb each; im2col)    L2
  *       for each B panel (kb x 16; a pair with AVX-512):      L1
- *         for each 6-row panel (a pair: 12x32 kernel):        microkernel, C += A * B
+ *         for each 6-row panel (AVX-512: row group of        microkernel, C += A * B
+ *                               7..12 rows at one stride)
  * The first K block starts from zero, later ones reload C, the last applies
- * the epilogue.  Edge tiles (fewer than 6 rows or 16 columns) compute each
- * valid element with the same FMA chain: the AVX-512 kernels come in every
- * row count 1..6 and mask the columns past N; the AVX2 and portable 6x16
+ * the epilogue.  Edge tiles (fewer rows or 16 columns) compute each valid
+ * element with the same FMA chain: the AVX-512 kernels come in every row
+ * count 1..12 and mask the columns past N; the AVX2 and portable 6x16
  * kernels alias missing A rows to the last valid row, read zeros past N in
  * the packed panel, and write through a 6x16 scratch tile. */
 #include <math.h>
@@ -279,19 +280,31 @@ static int row_groups(int rows, int *grp)
     return n;
 }
 
-/* 1 with *d the stride when the n row pointers lie at one stride. */
-static int uniform(const float *const *rows, int n, ptrdiff_t *d)
+/* Makes each row group's pointers lie at one stride: a group that does not
+ * (a strided 1x1 convolution across output rows, im2col rows read in place
+ * next to packed ones) is copied into its rows' slots of the tile buffer
+ * (row r at abuf + r * kb), once per K block for all the tile's panels. */
+static void uniform_groups(const float **rows, const int *grp, int ng, float *abuf, int kb)
 {
-    *d = n > 1 ? rows[1] - rows[0] : 0;
-    for (int i = 2; i < n; i++)
-        if (rows[i] - rows[0] != i * *d)
-            return 0;
-    return 1;
+    for (int g = 0; g < ng; g++) {
+        const int r0 = grp[g], n = grp[g + 1] - r0;
+        const ptrdiff_t d = n > 1 ? rows[r0 + 1] - rows[r0] : 0;
+        int i = 2;
+        while (i < n && rows[r0 + i] - rows[r0] == i * d)
+            i++;
+        if (i >= n)
+            continue;
+        for (int r = r0; r < r0 + n; r++)
+            if (rows[r] != abuf + (size_t)r * kb) {
+                memcpy(abuf + (size_t)r * kb, rows[r], (size_t)kb * sizeof *abuf);
+                rows[r] = abuf + (size_t)r * kb;
+            }
+    }
 }
 
 /* AVX-512: panels [p, pe) (one or two) of C against every row group of the
- * tile (rows[grp[g] ..] at c + grp[g] * ldc), each group one kernel call
- * that also prefetches its share of the `left` B lines at pf. */
+ * tile (rows[grp[g] ..], at one stride, to c + grp[g] * ldc), each group one
+ * kernel call that also prefetches its share of the `left` B lines at pf. */
 static void wide_step(const zb_gemm_b *b, const float *const *rows, const int *grp, int ng, int p, int pe,
                       const float *bw, int kb, int first, int epi, float *c, ptrdiff_t ldc, const float *pf, int left)
 {
@@ -308,19 +321,28 @@ static void wide_step(const zb_gemm_b *b, const float *const *rows, const int *g
         const float *pg = pf;
         if (npf > 0)
             pf += (size_t)npf * NR, left -= npf;
-        float *cp = c + r0 * ldc + p * NR;
-        ptrdiff_t lda;
-        if (uniform(rows + r0, mr, &lda)) {
-            zb_x86_gemm_strided_avx512(mr, np, nlast, kb, rows[r0], lda, b0, b1, cp, ldc, !first, ep, pg, npf);
-            continue;
-        }
-        /* rows at no single stride (a strided 1x1 convolution across output
-         * rows, im2col rows read in place): at most 6 row pointers a call */
-        const int h = mr > MR ? (mr + 1) / 2 : mr;
-        zb_x86_gemm_avx512(h, np, nlast, kb, rows + r0, b0, b1, cp, ldc, !first, ep, pg, npf);
-        if (h < mr)
-            zb_x86_gemm_avx512(mr - h, np, nlast, kb, rows + r0 + h, b0, b1, cp + h * ldc, ldc, !first, ep, NULL, 0);
+        const ptrdiff_t lda = mr > 1 ? rows[r0 + 1] - rows[r0] : 0;   /* one stride: uniform_groups */
+        zb_x86_gemm_strided_avx512(mr, np, nlast, kb, rows[r0], lda, b0, b1, c + r0 * ldc + p * NR, ldc, !first, ep,
+                                   pg, npf);
     }
+}
+
+/* The B lines to prefetch into L2 while the AVX-512 step at (K block k0,
+ * panels p, p + 1) runs: the next step's (the tile's next panel pair, else
+ * the next K block's first).  At batch 1 the weights come from memory and
+ * each line serves few rows.  (Two or three steps ahead was slower, no
+ * prefetch 10-35% slower, with weights in memory.)  Returns the count of
+ * 64-byte lines at *pf. */
+static int b_ahead(const zb_gemm_b *b, int k0, int p0, int p1, int p, const float **pf)
+{
+    if ((p += 2) >= p1) {
+        p = p0, k0 += b->kc;
+        if (k0 >= b->k)
+            return 0;
+    }
+    const int kb = b->k - k0 < b->kc ? b->k - k0 : b->kc;
+    *pf = b->w + (size_t)k0 * b->np * NR + (size_t)p * kb * NR;
+    return ((p + 2 < p1 ? p + 2 : p1) - p) * kb;
 }
 
 /* Output rows [m0, m1) (at most ZB_MT_MAX) x panels [p0, p1) of C.  All the
@@ -346,6 +368,8 @@ static void gemm_block(const zb_gemm_b *b, const a_src *s, int64_t m0, int64_t m
             const int64_t m = m0 + (int64_t)rp * MR;
             a_rows(s, m, m1 - m < MR ? (int)(m1 - m) : MR, k0, kb, abuf + (size_t)rp * MR * kb, rows + rp * MR);
         }
+        if (wide)
+            uniform_groups(rows, grp, ng, abuf, kb);
         const int step = wide ? 2 : 1;
         for (int p = p0; p < p1; p += step) {
             const int pe = p + step < p1 ? p + step : p1;   /* this step's panels [p, pe) */
@@ -357,20 +381,8 @@ static void gemm_block(const zb_gemm_b *b, const a_src *s, int64_t m0, int64_t m
                 }
                 continue;
             }
-            /* The B lines needed next (the next step's panels, else the next
-             * K block's first ones), prefetched into L2 while this step
-             * runs, a share per kernel call: at batch 1 weights come from
-             * memory, each line used by few rows. */
             const float *nb = NULL;
-            int left = 0;
-            if (pe < p1) {
-                nb = bw + (size_t)pe * kb * NR;
-                left = ((pe + step < p1 ? pe + step : p1) - pe) * kb;
-            } else if (last == 0) {
-                const int kbn = b->k - k0 - kb < b->kc ? b->k - k0 - kb : b->kc;
-                nb = b->w + (size_t)(k0 + kb) * b->np * NR + (size_t)p0 * kbn * NR;
-                left = (p0 + step < p1 ? step : p1 - p0) * kbn;
-            }
+            const int left = b_ahead(b, k0, p0, p1, p, &nb);
             wide_step(b, rows, grp, ng, p, pe, bw, kb, first, last && has_epi, c + m0 * ldc, ldc, nb, left);
         }
     }

@@ -1,29 +1,12 @@
-/* f32 GEMM microkernels, AVX-512F: mr (1..6) rows x one or two adjacent
- * 16-column B panels, one zmm accumulator per (row, panel), one broadcast of
- * A per row and one load of B per panel per k.  Each C element is the same
- * FMA chain in k order as in the 6x16 AVX2 kernel and the portable one, so
- * all give the same bits; the row count and the column mask only choose
- * which chains run and which results are stored.  Compiled with -mavx2
- * -mfma; the AVX-512 code is enabled per function. */
+/* f32 GEMM microkernels, AVX-512F: mr (1..12) rows at one stride x one or
+ * two adjacent 16-column B panels, one zmm accumulator per (row, panel), one
+ * broadcast of A per row and one load of B per panel per k.  Each C element
+ * is the same FMA chain in k order as in the 6x16 AVX2 kernel and the
+ * portable one, so all give the same bits; the row count and the column
+ * mask only choose which chains run and which results are stored.
+ * Compiled with -mavx2 -mfma; the AVX-512 code is enabled per function. */
 #include "kernels/x86/simd512.h"
 #include "kernels/x86/x86.h"
-
-/* One k of the MR x NP block: acc[i][j] = fma(a[i][k], b[j][k .. k + 16), acc[i][j]). */
-ZB_AVX512 static inline __attribute__((always_inline)) void kstep(const int MR, const int NP, const float *const *ap,
-                                                                  const float *const *bp, int k, __m512 acc[6][2])
-{
-    __m512 b[2];
-#pragma GCC unroll 2
-    for (int j = 0; j < NP; j++)
-        b[j] = _mm512_loadu_ps(bp[j] + 16 * k);
-#pragma GCC unroll 6
-    for (int i = 0; i < MR; i++) {
-        const __m512 x = _mm512_set1_ps(ap[i][k]);
-#pragma GCC unroll 2
-        for (int j = 0; j < NP; j++)
-            acc[i][j] = _mm512_fmadd_ps(x, b[j], acc[i][j]);
-    }
-}
 
 /* The epilogue on an R x NP block of accumulators, then the stores (the
  * last panel's columns masked by m).  Each step runs over the whole block
@@ -83,61 +66,6 @@ ZB_AVX512 static inline __attribute__((always_inline)) void finish(const int R, 
             else
                 _mm512_storeu_ps(c + i * ldc + 16 * j, acc[i][j]);
         }
-}
-
-/* MR rows x NP panels; the last panel's columns masked by m (loads of C and
- * stores).  Inlined with constant MR, NP: the accumulators stay in zmm. */
-ZB_AVX512 static inline __attribute__((always_inline)) void kern(const int MR, const int NP, int kc,
-                                                                 const float *const *a, const float *b0,
-                                                                 const float *b1, float *c, ptrdiff_t ldc,
-                                                                 int accumulate, const zb_epi *e, __mmask16 m,
-                                                                 const float *pf, int npf2)
-{
-    const int npf = npf2 < kc ? npf2 : kc;
-    __m512 acc[6][2];
-    const float *ap[6];
-    const float *bp[2] = {b0, b1};
-#pragma GCC unroll 6
-    for (int i = 0; i < MR; i++) {
-        ap[i] = a[i];
-#pragma GCC unroll 2
-        for (int j = 0; j < NP; j++)
-            acc[i][j] = !accumulate ? _mm512_setzero_ps()
-                        : j == NP - 1 ? _mm512_maskz_loadu_ps(m, c + i * ldc + 16 * j)
-                                      : _mm512_loadu_ps(c + i * ldc + 16 * j);
-    }
-    int k = 0;
-    for (; k < npf; k++) {   /* the same, also fetching the next B lines into L2 */
-        _mm_prefetch((const char *)(pf + 16 * k), _MM_HINT_T1);
-        if (k + kc < npf2)
-            _mm_prefetch((const char *)(pf + 16 * (k + kc)), _MM_HINT_T1);
-        kstep(MR, NP, ap, bp, k, acc);
-    }
-#pragma GCC unroll 4
-    for (; k < kc; k++)
-        kstep(MR, NP, ap, bp, k, acc);
-    finish(MR, NP, acc, c, ldc, e, m);
-}
-
-#define KDEF(R, P)                                                                                                 \
-    ZB_AVX512 static void k##R##x##P(int kc, const float *const *a, const float *b0, const float *b1, float *c,  \
-                                     ptrdiff_t ldc, int accumulate, const zb_epi *e, __mmask16 m, const float *pf, \
-                                     int npf)                                                                      \
-    {                                                                                                              \
-        kern(R, P, kc, a, b0, b1, c, ldc, accumulate, e, m, pf, npf);                                             \
-    }
-KDEF(1, 1) KDEF(2, 1) KDEF(3, 1) KDEF(4, 1) KDEF(5, 1) KDEF(6, 1)
-KDEF(1, 2) KDEF(2, 2) KDEF(3, 2) KDEF(4, 2) KDEF(5, 2) KDEF(6, 2)
-
-typedef void (*kfn)(int, const float *const *, const float *, const float *, float *, ptrdiff_t, int,
-                    const zb_epi *, __mmask16, const float *, int);
-static const kfn kernels[2][6] = {{k1x1, k2x1, k3x1, k4x1, k5x1, k6x1}, {k1x2, k2x2, k3x2, k4x2, k5x2, k6x2}};
-
-ZB_AVX512 void zb_x86_gemm_avx512(int mr, int np, int nr, int kc, const float *const *a, const float *b0,
-                                  const float *b1, float *c, ptrdiff_t ldc, int accumulate, const zb_epi *e,
-                                  const float *pf, int npf)
-{
-    kernels[np - 1][mr - 1](kc, a, b0, b1, c, ldc, accumulate, e, (__mmask16)((1u << nr) - 1), pf, npf);
 }
 
 /* R (1..12) rows at a uniform stride (row i at a + i * lda) x NP panels,

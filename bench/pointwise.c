@@ -1,12 +1,15 @@
 /* Pointwise (1x1) convolution benchmark: the GEMM path on the 1x1 layers of
  * keras/mobilenet, squeezenet1_1's classifier and resnet50, with a batchnorm
  * epilogue (scale, shift, relu6) as the engine fuses it.  Each case cycles
- * through enough copies of the layer (different weights) that their weights
- * do not stay in cache, as in a whole network.  Built and run by
- * bench/pointwise.sh.
+ * through copies of the layer (different weights, 16 MB in all: they fall
+ * out of L2, as in a whole network; PW_NCOPY=N sets the count, e.g. 40 to
+ * stream resnet50's 4 MB layers from memory) and 4 input/output buffers.
+ * Built and run by bench/pointwise.sh.
  *
  *     pointwise [-b BATCH] [-j THREADS] [-r REPS] [-R ROUNDS] [-f FILTER] [-c H,W,IC,OC]
  *
+ * -f runs the layers whose name contains FILTER; -c H,W,IC,OC one custom
+ * 1x1 stride-1 layer.
  * Prints per layer the best time over ROUNDS rounds (each round runs every
  * layer in turn, REPS passes over the copies) and GFLOP/s against the
  * measured FMA peak.  Times are minima (the machine may be shared). */
@@ -87,7 +90,8 @@ int main(int argc, char **argv)
         } else if (!strcmp(argv[i], "-f"))
             filter = argv[i + 1];
         else {
-            fprintf(stderr, "usage: pointwise [-b BATCH] [-j THREADS] [-r REPS] [-R ROUNDS] [-f FILTER] [-c H,W,IC,OC]\n");
+            fprintf(stderr, "usage: pointwise [-b BATCH] [-j THREADS] [-r REPS] [-R ROUNDS] [-f FILTER] "
+                            "[-c H,W,IC,OC]\n");
             return 2;
         }
     }

@@ -10,24 +10,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "bench_util.h"
 #include "kernels/fast.h"
-
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
-static float *rand_buf(size_t n, uint64_t seed)
-{
-    float *p = malloc(n * sizeof *p);
-    for (size_t i = 0; i < n; i++) {
-        seed = seed * 6364136223846793005u + 1442695040888963407u;
-        p[i] = (float)((double)(seed >> 40) / (double)(1u << 24) - 0.5);
-    }
-    return p;
-}
 
 /* One resnet50 convolution (input size, channels, kernel, stride) and how
  * many times it occurs in the network. */

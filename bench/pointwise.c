@@ -18,24 +18,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "bench_util.h"
 #include "kernels/fast.h"
-
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
-static float *rand_buf(size_t n, uint64_t seed)
-{
-    float *p = malloc(n * sizeof *p);
-    for (size_t i = 0; i < n; i++) {
-        seed = seed * 6364136223846793005u + 1442695040888963407u;
-        p[i] = (float)((double)(seed >> 40) / (double)(1u << 24) - 0.5);
-    }
-    return p;
-}
 
 enum { NBUF = 4 };
 
@@ -157,8 +141,9 @@ int main(int argc, char **argv)
                fl / best[li] * 1e-9, 100 * fl / best[li] * 1e-9 / peak);
         tot_ms += best[li] * 1e3, tot_fl += fl;
     }
-    printf("%-30s %6s %5s %5s %9.4f %9.1f %5.1f%%\n", "sum", "", "", "", tot_ms, tot_fl / tot_ms * 1e-6,
-           100 * tot_fl / tot_ms * 1e-6 / peak);
+    if (tot_ms > 0)
+        printf("%-30s %6s %5s %5s %9.4f %9.1f %5.1f%%\n", "sum", "", "", "", tot_ms, tot_fl / tot_ms * 1e-6,
+               100 * tot_fl / tot_ms * 1e-6 / peak);
     zb_threadpool_free(tp);
     return 0;
 }

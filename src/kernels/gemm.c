@@ -446,7 +446,7 @@ typedef struct tiles {
  * With several threads, at least two tiles per thread.  Few rows (small
  * batch, late layers): split columns first, since every row tile streams
  * its columns' weights again, but keep panel pairs and row-panel pairs
- * whole for the AVX-512 kernels (12x32). */
+ * whole for the AVX-512 kernels (12-row groups x 32 columns). */
 static void plan_tiles(tiles *t, int nthreads)
 {
     const int np = t->b->np, pair = zb_cpu_avx512() ? 2 : 1;

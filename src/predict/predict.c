@@ -24,6 +24,7 @@
 
 #include "core/fp16.h"
 #include "core/status.h"
+#include "image/image.h"
 #include "io/sha256.h"
 #include "predict/argpartition.h"
 
@@ -87,16 +88,14 @@ static zb_status make_recipe(const zb_predict_opts *o, const zb_model_info *m, z
     return zb_recipe_preset(o->recipe ? o->recipe : m->recipe, o->size ? o->size : m->input_size, r);
 }
 
-/* Decodes + preprocesses one image from memory into x (crop, crop, 3). */
+/* Decodes + preprocesses one image from memory into x (crop, crop, 3),
+ * decoding only the part of the image the recipe reads. */
 static zb_status prep(const char *name, const uint8_t *buf, size_t len, const zb_recipe *r, float *x)
 {
-    zb_image im = {0}, crop = {0};
-    zb_status st = zb_image_decode_mem(name, buf, len, &im);
-    if (st == ZB_OK)
-        st = zb_recipe_apply_u8(r, &im, &crop);
+    zb_image crop = {0};
+    zb_status st = zb_recipe_decode_mem_u8(r, name, buf, len, &crop);
     if (st == ZB_OK)
         zb_recipe_normalize(r, &crop, ZB_LAYOUT_NHWC, x);
-    zb_image_free(&im);
     zb_image_free(&crop);
     return st;
 }

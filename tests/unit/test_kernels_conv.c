@@ -212,6 +212,15 @@ static void test_dw(void)
         check_dw(1, 11, 10, chans[i], 1, 5, 2, 1, 2, 2, 2, 2, ZB_EPI_NONE);
         check_dw(1, 6, 6, chans[i], 3, 3, 1, 1, 1, 1, 1, 1, ZB_EPI_RELU);   /* depth multiplier */
     }
+    /* rows wide enough for the 8-pixel blocks of the 3x3 kernel, with edges
+     * and a remainder on both sides; channel counts off the vector width */
+    static const int wide[] = {16, 19, 48};
+    for (size_t i = 0; i < sizeof wide / sizeof *wide; i++) {
+        check_dw(2, 5, 29, wide[i], 1, 3, 1, 1, 1, 1, 1, 1, ZB_EPI_RELU6);
+        check_dw(1, 6, 37, wide[i], 1, 3, 2, 1, 0, 1, 0, 1, ZB_EPI_RELU6); /* TF same, stride 2 */
+        check_dw(1, 7, 40, wide[i], 1, 3, 2, 1, 1, 1, 1, 1, ZB_EPI_NONE);  /* torch, stride 2 */
+        check_dw(1, 3, 18, wide[i], 1, 3, 1, 1, 0, 0, 0, 0, ZB_EPI_RELU);  /* no padding */
+    }
     check_dw(1, 10, 10, 9, 2, 5, 1, 1, 2, 2, 2, 2, ZB_EPI_NONE);
     check_dw(1, 12, 12, 11, 1, 3, 1, 2, 2, 2, 2, 2, ZB_EPI_NONE);           /* dilation */
     check_dw(2, 9, 9, 20, 1, 7, 1, 1, 3, 3, 3, 3, ZB_EPI_RELU);             /* general K */

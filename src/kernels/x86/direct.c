@@ -19,8 +19,105 @@ static inline __m256 dw_x(const float *xp, int o, int dm, int n, __m256i m)
     return _mm256_mask_i32gather_ps(_mm256_setzero_ps(), xp, idx, _mm256_castsi256_ps(m), 4);
 }
 
+/* The AVX2 twin of direct_avx512.c's 3x3 stride-1 block (see there for
+ * why the bits equal those of the skipping chain): 8 output pixels from ox,
+ * 8 channels, 8 sums in registers, each input vector loaded once per kernel
+ * row; in an edge block (edge 1) taps outside the image (columns outside
+ * [jlo, jhi), rows with rin[ky] 0) are zero vectors and never loaded.  x is
+ * the address of column ox - pl of kernel row 0's input row, computed in
+ * integers because it may lie outside the image; rs is the row stride in
+ * floats. */
+#define TAP(a, v, wk) a = _mm256_fmadd_ps(v, wk, a)
+#define LOAD(j)                                                                                                       \
+    (!edge || (rk && (j) >= jlo && (j) < jhi) ? _mm256_loadu_ps((const float *)(xr + (uintptr_t)(j) * cb))            \
+                                              : _mm256_setzero_ps())
+static inline __attribute__((always_inline)) void dw3_block8(uintptr_t x, ptrdiff_t rs, const float *w, ptrdiff_t c,
+                                                            const int rin[3], int jlo, int jhi, const zb_epi *e,
+                                                            int ch, float *yp, const int edge)
+{
+    const uintptr_t cb = (uintptr_t)c * sizeof(float);
+    const __m256i full = _mm256_set1_epi32(-1);
+    __m256 a0 = _mm256_setzero_ps(), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0, v;
+#pragma GCC unroll 3
+    for (int ky = 0; ky < 3; ky++) {
+        const uintptr_t xr = x + (uintptr_t)ky * (uintptr_t)rs * sizeof(float);
+        const int rk = rin[ky];
+        const float *wr = w + 3 * ky * c;
+        const __m256 w0 = _mm256_loadu_ps(wr), w1 = _mm256_loadu_ps(wr + c), w2 = _mm256_loadu_ps(wr + 2 * c);
+        v = LOAD(0);
+        TAP(a0, v, w0);
+        v = LOAD(1);
+        TAP(a1, v, w0), TAP(a0, v, w1);
+        v = LOAD(2);
+        TAP(a2, v, w0), TAP(a1, v, w1), TAP(a0, v, w2);
+        v = LOAD(3);
+        TAP(a3, v, w0), TAP(a2, v, w1), TAP(a1, v, w2);
+        v = LOAD(4);
+        TAP(a4, v, w0), TAP(a3, v, w1), TAP(a2, v, w2);
+        v = LOAD(5);
+        TAP(a5, v, w0), TAP(a4, v, w1), TAP(a3, v, w2);
+        v = LOAD(6);
+        TAP(a6, v, w0), TAP(a5, v, w1), TAP(a4, v, w2);
+        v = LOAD(7);
+        TAP(a7, v, w0), TAP(a6, v, w1), TAP(a5, v, w2);
+        v = LOAD(8);
+        TAP(a7, v, w1), TAP(a6, v, w2);
+        v = LOAD(9);
+        TAP(a7, v, w2);
+    }
+    _mm256_storeu_ps(yp + 0 * c, zb_epi8(a0, e, ch, 8, full));
+    _mm256_storeu_ps(yp + 1 * c, zb_epi8(a1, e, ch, 8, full));
+    _mm256_storeu_ps(yp + 2 * c, zb_epi8(a2, e, ch, 8, full));
+    _mm256_storeu_ps(yp + 3 * c, zb_epi8(a3, e, ch, 8, full));
+    _mm256_storeu_ps(yp + 4 * c, zb_epi8(a4, e, ch, 8, full));
+    _mm256_storeu_ps(yp + 5 * c, zb_epi8(a5, e, ch, 8, full));
+    _mm256_storeu_ps(yp + 6 * c, zb_epi8(a6, e, ch, 8, full));
+    _mm256_storeu_ps(yp + 7 * c, zb_epi8(a7, e, ch, 8, full));
+}
+#undef LOAD
+#undef TAP
+
+/* Rows [r0, r1) of a 3x3 stride-1 dilation-1 layer with ow >= 8 and c a
+ * multiple of 8: 8 channels at a time across the row in blocks of 8 pixels;
+ * the last block starts at ow - 8 and may redo pixels of the one before it,
+ * with the same bits. */
+static void dw3s1_rows(const zb_dw *d, const float *x, float *y, int64_t r0, int64_t r1)
+{
+    const zb_dw_geom *g = &d->g;
+    const ptrdiff_t c = g->c, rs = (ptrdiff_t)g->iw * c;
+    const int ow = g->ow;
+    const zb_epi e = {d->bias, d->scale, d->shift, d->act};
+    for (int64_t r = r0; r < r1; r++) {
+        const float *xn = x + r / g->oh * g->ih * rs;
+        const int oy = (int)(r % g->oh), iy0 = oy * g->sh - g->pt;
+        float *yr = y + r * ow * c;
+        int rin[3];
+        for (int ky = 0; ky < 3; ky++)
+            rin[ky] = iy0 + ky >= 0 && iy0 + ky < g->ih;
+        const int rows_in = rin[0] && rin[1] && rin[2];
+        for (int ch = 0; ch < c; ch += 8)
+            for (int o = 0; o < ow; o += 8) {
+                const int ox = o + 8 <= ow ? o : ow - 8, ix0 = ox - g->pl;
+                const int jlo = ix0 < 0 ? -ix0 : 0, jhi = g->iw - ix0;
+                const uintptr_t xb = (uintptr_t)xn + (uintptr_t)(((ptrdiff_t)iy0 * rs + (ptrdiff_t)ix0 * c + ch) *
+                                                                 (ptrdiff_t)sizeof(float));
+                float *yp = yr + (ptrdiff_t)ox * c + ch;
+                if (rows_in && jlo == 0 && jhi >= 10)
+                    dw3_block8(xb, rs, d->w + ch, c, rin, jlo, jhi, &e, ch, yp, 0);
+                else
+                    dw3_block8(xb, rs, d->w + ch, c, rin, jlo, jhi, &e, ch, yp, 1);
+            }
+    }
+}
+
 void zb_x86_dw_rows(const zb_dw *d, const float *x, float *y, int64_t r0, int64_t r1)
 {
+    const zb_dw_geom *g0 = &d->g;
+    if (g0->dm == 1 && g0->c % 8 == 0 && g0->kh == 3 && g0->kw == 3 && g0->sh == 1 && g0->sw == 1 && g0->dh == 1 &&
+        g0->dw == 1 && g0->ow >= 8) {
+        dw3s1_rows(d, x, y, r0, r1);
+        return;
+    }
     const zb_dw_geom *g = &d->g;
     const int oc = g->c * g->dm;
     const zb_epi e = {d->bias, d->scale, d->shift, d->act};

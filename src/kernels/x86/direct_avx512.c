@@ -15,6 +15,150 @@
 
 enum { PX = 4 };   /* output pixels per block */
 
+/* 3x3 depthwise, stride 1, dilation 1 (the MobileNets' and Xception's
+ * layers): 8 output pixels from ox, 32 channels (two groups of 16, lanes m
+ * and m2; m2 may be 0), so that 16 independent sums hide the FMA latency,
+ * all in registers.  Each input vector is loaded once per kernel row and
+ * feeds the (up to 3) outputs whose windows contain it; output p's taps in
+ * row ky are columns p + kx, met in increasing kx as the columns go left to
+ * right, and the rows go in increasing ky: the (ky, kx) chain of the other
+ * kernels.  In an edge block (edge 1) taps outside the image load as zero
+ * vectors (columns outside [jlo, jhi), rows with rm[ky] 0): a zero tap adds
+ * +-0, which leaves the sum unchanged (it starts at +0 and is never -0;
+ * weights are finite), so the bits equal those of the chain that skips
+ * them.  x is the address of column ox - pl of kernel row 0's input row,
+ * computed in integers because it may lie outside the image; rs is the row
+ * stride in floats.  (A stride-2 version of this block was slower than the
+ * 4-pixel kernel below on mobilenet's first stride-2 layer and no faster on
+ * the others: bench/kernels.sh.) */
+#define TAP(a, v, wk) a = _mm512_fmadd_ps(v, wk, a)
+#define LOAD(j, off, lanes, rowlanes)                                                                                 \
+    _mm512_maskz_loadu_ps(edge ? ((j) >= jlo && (j) < jhi ? (rowlanes) : 0) : (lanes),                               \
+                          (const float *)(xr + (uintptr_t)(j) * cb) + (off))
+ZB_AVX512 static inline __attribute__((always_inline)) void dw3_block8(uintptr_t x, ptrdiff_t rs, const float *w,
+                                                                      ptrdiff_t c, const __mmask16 rm[3],
+                                                                      const __mmask16 rm2[3], int jlo, int jhi,
+                                                                      __mmask16 m, __mmask16 m2, const zb_epi *e,
+                                                                      int ch, float *yp, const int edge)
+{
+    const uintptr_t cb = (uintptr_t)c * sizeof(float);
+    __m512 a0 = _mm512_setzero_ps(), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0, v;
+    __m512 b0 = a0, b1 = a0, b2 = a0, b3 = a0, b4 = a0, b5 = a0, b6 = a0, b7 = a0;
+#pragma GCC unroll 3
+    for (int ky = 0; ky < 3; ky++) {
+        const uintptr_t xr = x + (uintptr_t)ky * (uintptr_t)rs * sizeof(float);
+        const __mmask16 rk = rm[ky], rk2 = rm2[ky];
+        const float *wr = w + 3 * ky * c;
+        const __m512 w0 = _mm512_maskz_loadu_ps(m, wr), w1 = _mm512_maskz_loadu_ps(m, wr + c),
+                     w2 = _mm512_maskz_loadu_ps(m, wr + 2 * c);
+        const __m512 u0 = _mm512_maskz_loadu_ps(m2, wr + 16), u1 = _mm512_maskz_loadu_ps(m2, wr + c + 16),
+                     u2 = _mm512_maskz_loadu_ps(m2, wr + 2 * c + 16);
+        v = LOAD(0, 0, m, rk);
+        TAP(a0, v, w0);
+        v = LOAD(0, 16, m2, rk2);
+        TAP(b0, v, u0);
+        v = LOAD(1, 0, m, rk);
+        TAP(a1, v, w0), TAP(a0, v, w1);
+        v = LOAD(1, 16, m2, rk2);
+        TAP(b1, v, u0), TAP(b0, v, u1);
+        v = LOAD(2, 0, m, rk);
+        TAP(a2, v, w0), TAP(a1, v, w1), TAP(a0, v, w2);
+        v = LOAD(2, 16, m2, rk2);
+        TAP(b2, v, u0), TAP(b1, v, u1), TAP(b0, v, u2);
+        v = LOAD(3, 0, m, rk);
+        TAP(a3, v, w0), TAP(a2, v, w1), TAP(a1, v, w2);
+        v = LOAD(3, 16, m2, rk2);
+        TAP(b3, v, u0), TAP(b2, v, u1), TAP(b1, v, u2);
+        v = LOAD(4, 0, m, rk);
+        TAP(a4, v, w0), TAP(a3, v, w1), TAP(a2, v, w2);
+        v = LOAD(4, 16, m2, rk2);
+        TAP(b4, v, u0), TAP(b3, v, u1), TAP(b2, v, u2);
+        v = LOAD(5, 0, m, rk);
+        TAP(a5, v, w0), TAP(a4, v, w1), TAP(a3, v, w2);
+        v = LOAD(5, 16, m2, rk2);
+        TAP(b5, v, u0), TAP(b4, v, u1), TAP(b3, v, u2);
+        v = LOAD(6, 0, m, rk);
+        TAP(a6, v, w0), TAP(a5, v, w1), TAP(a4, v, w2);
+        v = LOAD(6, 16, m2, rk2);
+        TAP(b6, v, u0), TAP(b5, v, u1), TAP(b4, v, u2);
+        v = LOAD(7, 0, m, rk);
+        TAP(a7, v, w0), TAP(a6, v, w1), TAP(a5, v, w2);
+        v = LOAD(7, 16, m2, rk2);
+        TAP(b7, v, u0), TAP(b6, v, u1), TAP(b5, v, u2);
+        v = LOAD(8, 0, m, rk);
+        TAP(a7, v, w1), TAP(a6, v, w2);
+        v = LOAD(8, 16, m2, rk2);
+        TAP(b7, v, u1), TAP(b6, v, u2);
+        v = LOAD(9, 0, m, rk);
+        TAP(a7, v, w2);
+        v = LOAD(9, 16, m2, rk2);
+        TAP(b7, v, u2);
+    }
+    _mm512_mask_storeu_ps(yp + 0 * c, m, zb_epi16(a0, e, ch, m));
+    _mm512_mask_storeu_ps(yp + 1 * c, m, zb_epi16(a1, e, ch, m));
+    _mm512_mask_storeu_ps(yp + 2 * c, m, zb_epi16(a2, e, ch, m));
+    _mm512_mask_storeu_ps(yp + 3 * c, m, zb_epi16(a3, e, ch, m));
+    _mm512_mask_storeu_ps(yp + 4 * c, m, zb_epi16(a4, e, ch, m));
+    _mm512_mask_storeu_ps(yp + 5 * c, m, zb_epi16(a5, e, ch, m));
+    _mm512_mask_storeu_ps(yp + 6 * c, m, zb_epi16(a6, e, ch, m));
+    _mm512_mask_storeu_ps(yp + 7 * c, m, zb_epi16(a7, e, ch, m));
+    if (m2)
+        _mm512_mask_storeu_ps(yp + 0 * c + 16, m2, zb_epi16(b0, e, ch + 16, m2));
+    if (m2)
+        _mm512_mask_storeu_ps(yp + 1 * c + 16, m2, zb_epi16(b1, e, ch + 16, m2));
+    if (m2)
+        _mm512_mask_storeu_ps(yp + 2 * c + 16, m2, zb_epi16(b2, e, ch + 16, m2));
+    if (m2)
+        _mm512_mask_storeu_ps(yp + 3 * c + 16, m2, zb_epi16(b3, e, ch + 16, m2));
+    if (m2)
+        _mm512_mask_storeu_ps(yp + 4 * c + 16, m2, zb_epi16(b4, e, ch + 16, m2));
+    if (m2)
+        _mm512_mask_storeu_ps(yp + 5 * c + 16, m2, zb_epi16(b5, e, ch + 16, m2));
+    if (m2)
+        _mm512_mask_storeu_ps(yp + 6 * c + 16, m2, zb_epi16(b6, e, ch + 16, m2));
+    if (m2)
+        _mm512_mask_storeu_ps(yp + 7 * c + 16, m2, zb_epi16(b7, e, ch + 16, m2));
+}
+#undef LOAD
+#undef TAP
+
+/* Rows [r0, r1) of a 3x3 stride-1 dilation-1 layer with ow >= 8: 16 channels
+ * at a time across the row in blocks of 8 pixels; the last block starts at
+ * ow - 8 and may redo pixels of the one before it, with the same bits. */
+ZB_AVX512 static void dw3s1_rows(const zb_dw *d, const float *x, float *y, int64_t r0, int64_t r1)
+{
+    const zb_dw_geom *g = &d->g;
+    const ptrdiff_t c = g->c, rs = (ptrdiff_t)g->iw * c;
+    const int ow = g->ow;
+    const zb_epi e = {d->bias, d->scale, d->shift, d->act};
+    for (int64_t r = r0; r < r1; r++) {
+        const float *xn = x + r / g->oh * g->ih * rs;
+        const int oy = (int)(r % g->oh), iy0 = oy * g->sh - g->pt;
+        float *yr = y + r * ow * c;
+        for (int ch = 0; ch < c; ch += 32) {
+            const __mmask16 m = zb_mask16(c - ch), m2 = c - ch > 16 ? zb_mask16(c - ch - 16) : 0;
+            __mmask16 rm[3], rm2[3];
+            for (int ky = 0; ky < 3; ky++) {
+                const int in = iy0 + ky >= 0 && iy0 + ky < g->ih;
+                rm[ky] = in ? m : 0;
+                rm2[ky] = in ? m2 : 0;
+            }
+            const int rows_in = rm[0] && rm[1] && rm[2];
+            for (int o = 0; o < ow; o += 8) {
+                const int ox = o + 8 <= ow ? o : ow - 8, ix0 = ox - g->pl;
+                const int jlo = ix0 < 0 ? -ix0 : 0, jhi = g->iw - ix0;
+                const uintptr_t xb = (uintptr_t)xn + (uintptr_t)(((ptrdiff_t)iy0 * rs + (ptrdiff_t)ix0 * c + ch) *
+                                                                 (ptrdiff_t)sizeof(float));
+                float *yp = yr + (ptrdiff_t)ox * c + ch;
+                if (rows_in && jlo == 0 && jhi >= 10)
+                    dw3_block8(xb, rs, d->w + ch, c, rm, rm2, jlo, jhi, m, m2, &e, ch, yp, 0);
+                else
+                    dw3_block8(xb, rs, d->w + ch, c, rm, rm2, jlo, jhi, m, m2, &e, ch, yp, 1);
+            }
+        }
+    }
+}
+
 ZB_AVX512 void zb_x86_dw_rows_avx512(const zb_dw *d, const float *x, float *y, int64_t r0, int64_t r1)
 {
     const zb_dw_geom *g = &d->g;
@@ -26,6 +170,10 @@ ZB_AVX512 void zb_x86_dw_rows_avx512(const zb_dw *d, const float *x, float *y, i
         hi = (g->iw - 1 - (g->kw - 1) * g->dw + g->pl) / g->sw + 1;
     hi = hi < g->ow ? hi : g->ow;
     lo = lo < hi ? lo : hi;
+    if (g->kh == 3 && g->kw == 3 && g->sh == 1 && g->sw == 1 && g->dh == 1 && g->dw == 1 && g->ow >= 8) {
+        dw3s1_rows(d, x, y, r0, r1);
+        return;
+    }
     const ptrdiff_t xs = (ptrdiff_t)g->sw * c;   /* next output pixel's input */
     for (int64_t r = r0; r < r1; r++) {
         const float *xn = x + r / g->oh * g->ih * g->iw * c;

@@ -1,17 +1,18 @@
 /* Packed SGEMM and convolution via GEMM: weight packing and the loops around
- * the microkernels (6x16 AVX2 and portable; 12x32 and 1..6 x 16/32
- * AVX-512), written once for every caller (plain GEMM, 1x1 and
+ * the microkernels (6x16 AVX2 and portable; 1..12 rows x 16/32 at one
+ * stride, AVX-512), written once for every caller (plain GEMM, 1x1 and
  * implicit-im2col convolution).
  *
  * Loop order inside one output tile (rows [m0, m1), panels [p0, p1)):
  *     for each K block k0 (fixed by K):
  *       pack the tile's A row panels (6 x kb each; im2col)    L2
  *       for each B panel (kb x 16; a pair with AVX-512):      L1
- *         for each 6-row panel (a pair: 12x32 kernel):        microkernel, C += A * B
+ *         for each 6-row panel (AVX-512: row group of        microkernel, C += A * B
+ *                               7..12 rows at one stride)
  * The first K block starts from zero, later ones reload C, the last applies
- * the epilogue.  Edge tiles (fewer than 6 rows or 16 columns) compute each
- * valid element with the same FMA chain: the AVX-512 kernels come in every
- * row count 1..6 and mask the columns past N; the AVX2 and portable 6x16
+ * the epilogue.  Edge tiles (fewer rows or 16 columns) compute each valid
+ * element with the same FMA chain: the AVX-512 kernels come in every row
+ * count 1..12 and mask the columns past N; the AVX2 and portable 6x16
  * kernels alias missing A rows to the last valid row, read zeros past N in
  * the packed panel, and write through a 6x16 scratch tile. */
 #include <math.h>
@@ -136,6 +137,7 @@ typedef struct a_src {
     const float *x;         /* its input batch */
     int group;
     const float *r;         /* its residual (cv->res), at the group's first channel, or NULL */
+    int pfa;                /* A rows read in place from an input too large for the caches: prefetch them */
 } a_src;
 
 /* Where a convolution's A row m reads: output pixel (img, oy, ox), and the
@@ -229,13 +231,10 @@ static void a_rows(const a_src *s, int64_t m, int mr, int k0, int kb, float *buf
         rows[i] = rows[mr - 1];
 }
 
-/* One block of C at panel p: with `wide` (AVX-512) up to two panels p, p + 1
- * < p1 and exactly the mr valid rows and the valid columns (masked); else a
- * 6x16 block, edge blocks through a scratch tile so that the same
- * microkernel computes them.  Returns the panels done. */
-static inline int block(const zb_gemm_b *b, ukernel_fn uk, int wide, const float *const *rows, int mr, int p, int p1,
-                         const float *bw, int kb, int first, const zb_epi *epi_base, float *cp, ptrdiff_t ldc,
-                         const float *pf, int npf)
+/* One 6x16 block of C at panel p (AVX2 and portable), edge blocks through a
+ * scratch tile so that the same microkernel computes them. */
+static void block(const zb_gemm_b *b, ukernel_fn uk, const float *const *rows, int mr, int p, const float *bw,
+                  int kb, int first, const zb_epi *epi_base, float *cp, ptrdiff_t ldc)
 {
     const int left = b->n - p * NR, nr = left < NR ? left : NR;
     zb_epi e, *ep = NULL;
@@ -245,14 +244,9 @@ static inline int block(const zb_gemm_b *b, ukernel_fn uk, int wide, const float
         ep = &e;
     }
     const float *bp = bw + (size_t)p * kb * NR;
-    if (wide) {
-        const int np = p + 1 < p1 && left > NR ? 2 : 1, nlast = np == 2 ? (left - NR < NR ? left - NR : NR) : nr;
-        zb_x86_gemm_avx512(mr, np, nlast, kb, rows, bp, bp + (size_t)kb * NR, cp, ldc, !first, ep, pf, npf);
-        return np;
-    }
     if (mr == MR && nr == NR) {
         uk(kb, rows, bp, cp, ldc, !first, ep);
-        return 1;
+        return;
     }
     _Alignas(64) float ctmp[MR * NR];
     if (!first)
@@ -261,23 +255,111 @@ static inline int block(const zb_gemm_b *b, ukernel_fn uk, int wide, const float
     uk(kb, rows, bp, ctmp, NR, !first, ep);
     for (int i = 0; i < mr; i++)
         memcpy(cp + i * ldc, ctmp + i * NR, (size_t)nr * sizeof *ctmp);
-    return 1;
 }
 
-/* Two full row panels whose 12 rows lie at one stride (packed A, a matrix,
- * most 1x1 convolution rows): the stride, else 0. */
-static ptrdiff_t uniform12(const float *const *rows)
+/* Rows of the AVX-512 path: groups of 12 (24 accumulators with a panel
+ * pair).  Where r = 1..11 rows would be left over, the last 12 + r are
+ * split into two groups of 7..12 rows instead: a group of r rows runs
+ * fewer accumulator chains per B load (M = 49 at batch 1 left one row of
+ * two chains, FMA-latency bound, that cost as much as eight).  grp[0..n]
+ * are row offsets; returns n. */
+static int row_groups(int rows, int *grp)
 {
-    const ptrdiff_t d = rows[1] - rows[0];
-    for (int i = 2; i < 2 * MR; i++)
-        if (rows[i] - rows[0] != i * d)
+    enum { G = 2 * MR };
+    int n = 0, r = 0;
+    grp[0] = 0;
+    if (rows > G && rows % G)
+        for (; r + G < rows - G; r += G)
+            grp[++n] = r + G;
+    else
+        for (; r + G < rows; r += G)
+            grp[++n] = r + G;
+    if (rows - r > G) {   /* 13..23 rows left: two halves */
+        r += (rows - r + 1) / 2;
+        grp[++n] = r;
+    }
+    grp[++n] = rows;
+    return n;
+}
+
+/* Makes each row group's pointers lie at one stride: a group that does not
+ * (a strided 1x1 convolution across output rows, im2col rows read in place
+ * next to packed ones) is copied into its rows' slots of the tile buffer
+ * (row r at abuf + r * kb), once per K block for all the tile's panels. */
+static void uniform_groups(const float **rows, const int *grp, int ng, float *abuf, int kb)
+{
+    for (int g = 0; g < ng; g++) {
+        const int r0 = grp[g], n = grp[g + 1] - r0;
+        const ptrdiff_t d = n > 1 ? rows[r0 + 1] - rows[r0] : 0;
+        int i = 2;
+        while (i < n && rows[r0 + i] - rows[r0] == i * d)
+            i++;
+        if (i >= n)
+            continue;
+        for (int r = r0; r < r0 + n; r++)
+            if (rows[r] != abuf + (size_t)r * kb) {
+                memcpy(abuf + (size_t)r * kb, rows[r], (size_t)kb * sizeof *abuf);
+                rows[r] = abuf + (size_t)r * kb;
+            }
+    }
+}
+
+/* AVX-512: panels [p, pe) (one or two) of C against every row group of the
+ * tile (rows[grp[g] ..], at one stride, to c + grp[g] * ldc), each group one
+ * kernel call that also prefetches its share of the `left` B lines at pf.
+ * With pfa (the first step of a K block over A read in place from a large
+ * input) the next group's A rows are prefetched before each call: 12
+ * rows read side by side defeat the hardware prefetcher (a batch-32 1x1
+ * 256 -> 64 layer at 56x56 ran 10% faster; with A in cache, at batch 1,
+ * the prefetches cost 2-5%, hence only for large inputs). */
+static void wide_step(const zb_gemm_b *b, const float *const *rows, const int *grp, int ng, int p, int pe,
+                      const float *bw, int kb, int first, int epi, float *c, ptrdiff_t ldc, const float *pf, int left,
+                      int pfa)
+{
+    const int np = pe - p, nl = b->n - (pe - 1) * NR, nlast = nl < NR ? nl : NR;
+    const float *b0 = bw + (size_t)p * kb * NR, *b1 = np == 2 ? b0 + (size_t)kb * NR : b0;
+    const zb_epi e = {b->bias ? b->bias + p * NR : NULL, b->scale ? b->scale + p * NR : NULL,
+                      b->shift ? b->shift + p * NR : NULL, b->act};
+    const zb_epi *ep = epi ? &e : NULL;
+    const int quota = (left + ng - 1) / ng;
+    for (int g = 0; g < ng; g++) {
+        const int r0 = grp[g], mr = grp[g + 1] - r0;
+        int npf = quota < left ? quota : left;
+        npf = npf < 2 * kb ? npf : 2 * kb;
+        const float *pg = pf;
+        if (npf > 0)
+            pf += (size_t)npf * NR, left -= npf;
+        const ptrdiff_t lda = mr > 1 ? rows[r0 + 1] - rows[r0] : 0;   /* one stride: uniform_groups */
+        if (pfa && g + 1 < ng)   /* the next group's A rows, from memory, into L2 */
+            for (int r = grp[g + 1]; r < grp[g + 2]; r++)
+                for (int j = 0; j < kb; j += 16)
+                    __builtin_prefetch(rows[r] + j, 0, 2);
+        zb_x86_gemm_strided_avx512(mr, np, nlast, kb, rows[r0], lda, b0, b1, c + r0 * ldc + p * NR, ldc, !first, ep,
+                                   pg, npf);
+    }
+}
+
+/* The B lines to prefetch into L2 while the AVX-512 step at (K block k0,
+ * panels p, p + 1) runs: the next step's (the tile's next panel pair, else
+ * the next K block's first).  At batch 1 the weights come from memory and
+ * each line serves few rows.  (Two or three steps ahead was slower, no
+ * prefetch 10-35% slower, with weights in memory.)  Returns the count of
+ * 64-byte lines at *pf. */
+static int b_ahead(const zb_gemm_b *b, int k0, int p0, int p1, int p, const float **pf)
+{
+    if ((p += 2) >= p1) {
+        p = p0, k0 += b->kc;
+        if (k0 >= b->k)
             return 0;
-    return d;
+    }
+    const int kb = b->k - k0 < b->kc ? b->k - k0 : b->kc;
+    *pf = b->w + (size_t)k0 * b->np * NR + (size_t)p * kb * NR;
+    return ((p + 2 < p1 ? p + 2 : p1) - p) * kb;
 }
 
 /* Output rows [m0, m1) (at most ZB_MT_MAX) x panels [p0, p1) of C.  All the
  * tile's A row panels of a K block are packed first (L2), then each B panel
- * (L1) meets every row panel. */
+ * (L1; a pair with AVX-512) meets every row panel (row group). */
 static void gemm_block(const zb_gemm_b *b, const a_src *s, int64_t m0, int64_t m1, int p0, int p1, float *c,
                        ptrdiff_t ldc)
 {
@@ -287,6 +369,8 @@ static void gemm_block(const zb_gemm_b *b, const a_src *s, int64_t m0, int64_t m
     const int wide = zb_cpu_avx512();
     const int has_epi = b->bias || b->scale || b->act != ZB_EPI_NONE;
     const int n_rp = (int)((m1 - m0 + MR - 1) / MR);
+    int grp[ZB_MT_MAX / (2 * MR) + 2];
+    const int ng = row_groups((int)(m1 - m0), grp);
     const zb_epi dummy = {0};
     for (int k0 = 0; k0 < b->k; k0 += b->kc) {
         const int kb = b->k - k0 < b->kc ? b->k - k0 : b->kc;
@@ -296,47 +380,23 @@ static void gemm_block(const zb_gemm_b *b, const a_src *s, int64_t m0, int64_t m
             const int64_t m = m0 + (int64_t)rp * MR;
             a_rows(s, m, m1 - m < MR ? (int)(m1 - m) : MR, k0, kb, abuf + (size_t)rp * MR * kb, rows + rp * MR);
         }
+        if (wide)
+            uniform_groups(rows, grp, ng, abuf, kb);
         const int step = wide ? 2 : 1;
         for (int p = p0; p < p1; p += step) {
             const int pe = p + step < p1 ? p + step : p1;   /* this step's panels [p, pe) */
-            /* The B lines needed next (the next step's panels, else the next
-             * K block's first ones), prefetched into L2 while this step
-             * runs, a share per kernel call: at batch 1 weights come from
-             * memory, each line used by few rows. */
-            const float *nb = NULL;
-            int left = 0;
-            if (pe < p1) {
-                nb = bw + (size_t)pe * kb * NR;
-                left = ((pe + step < p1 ? pe + step : p1) - pe) * kb;
-            } else if (last == 0) {
-                const int kbn = b->k - k0 - kb < b->kc ? b->k - k0 - kb : b->kc;
-                nb = b->w + (size_t)(k0 + kb) * b->np * NR + (size_t)p0 * kbn * NR;
-                left = (p0 + step < p1 ? step : p1 - p0) * kbn;
-            }
-            const int quota = wide ? (left + (n_rp + 1) / 2 - 1) / ((n_rp + 1) / 2) : 0;
-            for (int rp = 0; rp < n_rp; rp++) {
-                const int64_t m = m0 + (int64_t)rp * MR;
-                const int mr = m1 - m < MR ? (int)(m1 - m) : MR;
-                int npf = quota < left ? quota : left;
-                npf = npf < 2 * kb ? npf : 2 * kb;
-                const float *pf = nb;
-                if (npf > 0)
-                    nb += (size_t)npf * NR, left -= npf;
-                ptrdiff_t lda;
-                if (wide && pe == p + 2 && b->n - p * NR >= 2 * NR && m + 2 * MR <= m1 &&
-                    (lda = uniform12(rows + rp * MR)) != 0) {   /* panels rp and rp + 1 */
-                    const zb_epi e = {b->bias ? b->bias + p * NR : NULL, b->scale ? b->scale + p * NR : NULL,
-                                      b->shift ? b->shift + p * NR : NULL, b->act};
-                    zb_x86_gemm_12x32_avx512(kb, rows[rp * MR], lda, bw + (size_t)p * kb * NR,
-                                             bw + (size_t)(p + 1) * kb * NR, c + m * ldc + p * NR, ldc, !first,
-                                             last && has_epi ? &e : NULL, pf, npf);
-                    rp++;
-                    continue;
+            if (!wide) {
+                for (int rp = 0; rp < n_rp; rp++) {
+                    const int64_t m = m0 + (int64_t)rp * MR;
+                    block(b, uk, rows + rp * MR, m1 - m < MR ? (int)(m1 - m) : MR, p, bw, kb, first,
+                          last && has_epi ? &dummy : NULL, c + m * ldc + p * NR, ldc);
                 }
-                for (int q = p; q < pe;)
-                    q += block(b, uk, wide, rows + rp * MR, mr, q, pe, bw, kb, first, last && has_epi ? &dummy : NULL,
-                               c + m * ldc + q * NR, ldc, q == p ? pf : NULL, q == p ? npf : 0);
+                continue;
             }
+            const float *nb = NULL;
+            const int left = b_ahead(b, k0, p0, p1, p, &nb);
+            wide_step(b, rows, grp, ng, p, pe, bw, kb, first, last && has_epi, c + m0 * ldc, ldc, nb, left,
+                      s->pfa && p == p0);
         }
     }
 }
@@ -387,7 +447,7 @@ typedef struct tiles {
  * With several threads, at least two tiles per thread.  Few rows (small
  * batch, late layers): split columns first, since every row tile streams
  * its columns' weights again, but keep panel pairs and row-panel pairs
- * whole for the AVX-512 kernels (12x32). */
+ * whole for the AVX-512 kernels (12-row groups x 32 columns). */
 static void plan_tiles(tiles *t, int nthreads)
 {
     const int np = t->b->np, pair = zb_cpu_avx512() ? 2 : 1;
@@ -424,6 +484,9 @@ static void run_tiled(tiles *t, zb_threadpool *tp)
     if (t->m <= 0)
         return;
     plan_tiles(t, zb_threadpool_size(tp));
+    /* A read in place (a matrix, a 1x1 convolution's pixels) of more than
+     * 16 MB: from memory (only the speed depends on it) */
+    t->s.pfa = (t->s.a || t->s.cv->direct) && t->m * t->b->k > ((int64_t)4 << 20);
     const int64_t n_mt = (t->m + t->mt - 1) / t->mt;
     zb_parallel_for(tp, n_mt * t->n_pt, run_tile, t);
 }
@@ -523,6 +586,18 @@ void zb_conv_set_res(zb_conv *cv, int res, float alpha, int act)
     cv->ract = act;
 }
 
+/* Group gi's A: a 1x1 convolution at stride 1 over the whole image reads
+ * its rows as a plain matrix (the same pointers, no per-pixel position). */
+static a_src conv_src(const zb_conv *cv, const float *x, const float *r, int gi)
+{
+    const zb_conv_geom *g = &cv->g;
+    const int cig = g->ic / g->groups, cog = g->oc / g->groups;
+    a_src s = {.cv = cv, .x = x, .group = gi, .r = cv->res ? r + gi * cog : NULL};
+    if (cv->direct && g->sh == 1 && g->sw == 1 && g->oh == g->ih && g->ow == g->iw)
+        s.a = x + gi * cig, s.lda = g->ic;
+    return s;
+}
+
 void zb_conv_run(const zb_conv *cv, zb_threadpool *tp, const float *x, const float *r, float *y, int n)
 {
     const zb_conv_geom *g = &cv->g;
@@ -533,7 +608,7 @@ void zb_conv_run(const zb_conv *cv, zb_threadpool *tp, const float *x, const flo
     }
     for (int gi = 0; gi < g->groups; gi++) {
         tiles t = {.b = &cv->b[gi],
-                   .s = {.cv = cv, .x = x, .group = gi, .r = cv->res ? r + gi * cog : NULL},
+                   .s = conv_src(cv, x, r, gi),
                    .c = y + gi * cog,
                    .ldc = cv->ldy ? cv->ldy : g->oc,
                    .m = (int64_t)n * g->oh * g->ow};
@@ -552,7 +627,7 @@ void zb_conv_pixels(const zb_conv *cv, const float *x, const float *r, float *y,
         return;
     }
     for (int gi = 0; gi < g->groups; gi++) {
-        const a_src s = {.cv = cv, .x = x, .group = gi, .r = cv->res ? r + gi * cog : NULL};
+        const a_src s = conv_src(cv, x, r, gi);
         gemm_tile(&cv->b[gi], &s, m0, m1, 0, cv->b[gi].np, y + gi * cog, cv->ldy ? cv->ldy : g->oc);
     }
 }

@@ -122,6 +122,15 @@ static void test_conv(void)
     check_conv(2, 7, 9, 32, 35, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, ZB_EPI_RELU);
     check_conv(1, 9, 8, 48, 20, 5, 5, 1, 1, 1, 1, 2, 2, 2, 2, 1, ZB_EPI_NONE);
     check_conv(1, 9, 9, 256, 40, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 1, ZB_EPI_RELU);
+    /* 1x1 stride 1 read as a matrix (grouped: an offset per group); many
+     * output rows per tile: 7x7 (M = 49 = 36 + 7 + 6), 14x14 (196 rows, tiles
+     * of 72 leaving 52 = 3 x 12 + 8 + 8), 13x13 at batch 3; stride 2 across
+     * output rows (row groups copied to one stride) */
+    check_conv(2, 7, 7, 24, 36, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 3, ZB_EPI_RELU6);
+    check_conv(1, 7, 7, 40, 70, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 1, ZB_EPI_RELU6);
+    check_conv(2, 14, 14, 19, 33, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 1, ZB_EPI_RELU);
+    check_conv(3, 13, 13, 9, 40, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 1, ZB_EPI_NONE);
+    check_conv(2, 13, 14, 20, 35, 1, 1, 2, 2, 1, 1, 0, 0, 0, 0, 1, ZB_EPI_RELU);
     /* alexnet's first layer shape class: 11x11 stride 4 */
     check_conv(1, 23, 23, 3, 17, 11, 11, 4, 4, 1, 1, 2, 2, 2, 2, 1, ZB_EPI_RELU);
 }

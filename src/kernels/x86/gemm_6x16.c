@@ -4,21 +4,6 @@
 
 #include "kernels/x86/x86.h"
 
-static inline __m256 epi8(__m256 y, const zb_epi *e, int off)
-{
-    if (e->bias)
-        y = _mm256_add_ps(y, _mm256_loadu_ps(e->bias + off));
-    if (e->scale)
-        y = _mm256_add_ps(_mm256_mul_ps(y, _mm256_loadu_ps(e->scale + off)), _mm256_loadu_ps(e->shift + off));
-    if (e->act != ZB_EPI_NONE) {
-        /* max_ps(y, 0) returns 0 for NaN and -0, as y > 0 ? y : 0 does */
-        y = _mm256_max_ps(y, _mm256_setzero_ps());
-        if (e->act == ZB_EPI_RELU6)
-            y = _mm256_min_ps(y, _mm256_set1_ps(6.0f));
-    }
-    return y;
-}
-
 void zb_x86_gemm_6x16(int kc, const float *const *a, const float *b, float *c, ptrdiff_t ldc, int accumulate,
                       const zb_epi *e)
 {
@@ -45,11 +30,43 @@ void zb_x86_gemm_6x16(int kc, const float *const *a, const float *b, float *c, p
         x = _mm256_broadcast_ss(a4 + k), c40 = _mm256_fmadd_ps(x, b0, c40), c41 = _mm256_fmadd_ps(x, b1, c41);
         x = _mm256_broadcast_ss(a5 + k), c50 = _mm256_fmadd_ps(x, b0, c50), c51 = _mm256_fmadd_ps(x, b1, c51);
     }
+    /* The epilogue, each step over all 12 registers with its operands loaded
+     * once (the vector stores may alias e, so per-register code reloaded
+     * e's fields): y + bias, y * scale + shift, max(y, 0), min(y, 6). */
+#define ALL12(OP)                                                                                                  \
+    OP(c00, u0, v0), OP(c01, u1, v1), OP(c10, u0, v0), OP(c11, u1, v1), OP(c20, u0, v0), OP(c21, u1, v1),          \
+        OP(c30, u0, v0), OP(c31, u1, v1), OP(c40, u0, v0), OP(c41, u1, v1), OP(c50, u0, v0), OP(c51, u1, v1)
+#define ADD(r, u, v) (r = _mm256_add_ps(r, u))
+#define AFFINE(r, u, v) (r = _mm256_add_ps(_mm256_mul_ps(r, u), v))
+#define MAX0(r, u, v) (r = _mm256_max_ps(r, u))   /* 0 for NaN and -0, as y > 0 ? y : 0 */
+#define MIN(r, u, v) (r = _mm256_min_ps(r, u))
     if (e) {
-        c00 = epi8(c00, e, 0), c01 = epi8(c01, e, 8), c10 = epi8(c10, e, 0), c11 = epi8(c11, e, 8);
-        c20 = epi8(c20, e, 0), c21 = epi8(c21, e, 8), c30 = epi8(c30, e, 0), c31 = epi8(c31, e, 8);
-        c40 = epi8(c40, e, 0), c41 = epi8(c41, e, 8), c50 = epi8(c50, e, 0), c51 = epi8(c51, e, 8);
+        const float *bias = e->bias, *scale = e->scale, *shift = e->shift;
+        const int act = e->act;
+        __m256 u0, u1, v0, v1;
+        if (bias) {
+            u0 = _mm256_loadu_ps(bias), u1 = _mm256_loadu_ps(bias + 8);
+            ALL12(ADD);
+        }
+        if (scale) {
+            u0 = _mm256_loadu_ps(scale), u1 = _mm256_loadu_ps(scale + 8);
+            v0 = _mm256_loadu_ps(shift), v1 = _mm256_loadu_ps(shift + 8);
+            ALL12(AFFINE);
+        }
+        if (act != ZB_EPI_NONE) {
+            u0 = u1 = _mm256_setzero_ps();
+            ALL12(MAX0);
+            if (act == ZB_EPI_RELU6) {
+                u0 = u1 = _mm256_set1_ps(6.0f);
+                ALL12(MIN);
+            }
+        }
     }
+#undef ALL12
+#undef ADD
+#undef AFFINE
+#undef MAX0
+#undef MIN
     _mm256_storeu_ps(c + 0 * ldc, c00), _mm256_storeu_ps(c + 0 * ldc + 8, c01);
     _mm256_storeu_ps(c + 1 * ldc, c10), _mm256_storeu_ps(c + 1 * ldc + 8, c11);
     _mm256_storeu_ps(c + 2 * ldc, c20), _mm256_storeu_ps(c + 2 * ldc + 8, c21);

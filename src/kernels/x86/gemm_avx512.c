@@ -1,141 +1,148 @@
-/* f32 GEMM microkernels, AVX-512F: mr (1..6) rows x one or two adjacent
- * 16-column B panels, one zmm accumulator per (row, panel), one broadcast of
- * A per row and one load of B per panel per k.  Each C element is the same
- * FMA chain in k order as in the 6x16 AVX2 kernel and the portable one, so
- * all give the same bits; the row count and the column mask only choose
- * which chains run and which results are stored.  Compiled with -mavx2
- * -mfma; the AVX-512 code is enabled per function. */
+/* f32 GEMM microkernels, AVX-512F: mr (1..12) rows at one stride x one or
+ * two adjacent 16-column B panels, one zmm accumulator per (row, panel), one
+ * broadcast of A per row and one load of B per panel per k.  Each C element
+ * is the same FMA chain in k order as in the 6x16 AVX2 kernel and the
+ * portable one, so all give the same bits; the row count and the column
+ * mask only choose which chains run and which results are stored.
+ * Compiled with -mavx2 -mfma; the AVX-512 code is enabled per function. */
 #include "kernels/x86/simd512.h"
 #include "kernels/x86/x86.h"
 
-/* One k of the MR x NP block: acc[i][j] = fma(a[i][k], b[j][k .. k + 16), acc[i][j]). */
-ZB_AVX512 static inline __attribute__((always_inline)) void kstep(const int MR, const int NP, const float *const *ap,
-                                                                  const float *const *bp, int k, __m512 acc[6][2])
+/* The epilogue on an R x NP block of accumulators, then the stores (the
+ * last panel's columns masked by m).  Each step runs over the whole block
+ * with its operands loaded once: lane-wise zb_epi16's operations in its
+ * order, but four tests per call instead of per register (the vector
+ * stores may alias e, so per-register code reloaded e's fields). */
+ZB_AVX512 static inline __attribute__((always_inline)) void finish(const int R, const int NP, __m512 acc[][2],
+                                                                   float *c, ptrdiff_t ldc, const zb_epi *e,
+                                                                   __mmask16 m)
 {
-    __m512 b[2];
+    if (e) {
+        const float *bias = e->bias, *scale = e->scale, *shift = e->shift;
+        const int act = e->act;
+        __m512 u[2], v[2];
+        if (bias) {
 #pragma GCC unroll 2
-    for (int j = 0; j < NP; j++)
-        b[j] = _mm512_loadu_ps(bp[j] + 16 * k);
-#pragma GCC unroll 6
-    for (int i = 0; i < MR; i++) {
-        const __m512 x = _mm512_set1_ps(ap[i][k]);
+            for (int j = 0; j < NP; j++)
+                u[j] = _mm512_loadu_ps(bias + 16 * j);
+#pragma GCC unroll 12
+            for (int i = 0; i < R; i++)
 #pragma GCC unroll 2
-        for (int j = 0; j < NP; j++)
-            acc[i][j] = _mm512_fmadd_ps(x, b[j], acc[i][j]);
+                for (int j = 0; j < NP; j++)
+                    acc[i][j] = _mm512_add_ps(acc[i][j], u[j]);
+        }
+        if (scale) {
+#pragma GCC unroll 2
+            for (int j = 0; j < NP; j++)
+                u[j] = _mm512_loadu_ps(scale + 16 * j), v[j] = _mm512_loadu_ps(shift + 16 * j);
+#pragma GCC unroll 12
+            for (int i = 0; i < R; i++)
+#pragma GCC unroll 2
+                for (int j = 0; j < NP; j++)
+                    acc[i][j] = _mm512_add_ps(_mm512_mul_ps(acc[i][j], u[j]), v[j]);
+        }
+        if (act != ZB_EPI_NONE) {
+            /* max_ps(y, 0) returns 0 for NaN and -0, as y > 0 ? y : 0 does */
+            const __m512 zero = _mm512_setzero_ps(), six = _mm512_set1_ps(6.0f);
+#pragma GCC unroll 12
+            for (int i = 0; i < R; i++)
+#pragma GCC unroll 2
+                for (int j = 0; j < NP; j++)
+                    acc[i][j] = _mm512_max_ps(acc[i][j], zero);
+            if (act == ZB_EPI_RELU6)
+#pragma GCC unroll 12
+                for (int i = 0; i < R; i++)
+#pragma GCC unroll 2
+                    for (int j = 0; j < NP; j++)
+                        acc[i][j] = _mm512_min_ps(acc[i][j], six);
+        }
     }
+#pragma GCC unroll 12
+    for (int i = 0; i < R; i++)
+#pragma GCC unroll 2
+        for (int j = 0; j < NP; j++) {
+            if (j == NP - 1)
+                _mm512_mask_storeu_ps(c + i * ldc + 16 * j, m, acc[i][j]);
+            else
+                _mm512_storeu_ps(c + i * ldc + 16 * j, acc[i][j]);
+        }
 }
 
-/* MR rows x NP panels; the last panel's columns masked by m (loads of C and
- * stores).  Inlined with constant MR, NP: the accumulators stay in zmm. */
-ZB_AVX512 static inline __attribute__((always_inline)) void kern(const int MR, const int NP, int kc,
-                                                                 const float *const *a, const float *b0,
-                                                                 const float *b1, float *c, ptrdiff_t ldc,
-                                                                 int accumulate, const zb_epi *e, __mmask16 m,
-                                                                 const float *pf, int npf2)
+/* R (1..12) rows at a uniform stride (row i at a + i * lda) x NP panels,
+ * the last panel's columns masked by m: up to 24 accumulators.  The rows
+ * are addressed from four pointers (rows 0, 3, 6, 9) and the stride, so the
+ * loop needs few integer registers (with 12 row pointers gcc spilled 15 per
+ * 96 FMAs). */
+ZB_AVX512 static inline __attribute__((always_inline)) void kstride(const int R, const int NP, int kc, const float *a,
+                                                                    ptrdiff_t lda, const float *b0, const float *b1,
+                                                                    float *c, ptrdiff_t ldc, int accumulate,
+                                                                    const zb_epi *e, __mmask16 m, const float *pf,
+                                                                    int npf2)
 {
-    const int npf = npf2 < kc ? npf2 : kc;
-    __m512 acc[6][2];
-    const float *ap[6];
-    const float *bp[2] = {b0, b1};
-#pragma GCC unroll 6
-    for (int i = 0; i < MR; i++) {
-        ap[i] = a[i];
+    __m512 acc[12][2];
+#pragma GCC unroll 12
+    for (int i = 0; i < R; i++)
 #pragma GCC unroll 2
         for (int j = 0; j < NP; j++)
             acc[i][j] = !accumulate ? _mm512_setzero_ps()
                         : j == NP - 1 ? _mm512_maskz_loadu_ps(m, c + i * ldc + 16 * j)
                                       : _mm512_loadu_ps(c + i * ldc + 16 * j);
-    }
+    const float *p0 = a, *p3 = a + 3 * lda, *p6 = a + 6 * lda, *p9 = a + 9 * lda;
+    const float *bp = b0;
+    const ptrdiff_t boff = b1 - b0;
+    const int npf = npf2 < kc ? npf2 : kc;
+#define KSTRIDE_STEP()                                                                                             \
+    do {                                                                                                           \
+        __m512 b[2];                                                                                               \
+        b[0] = _mm512_loadu_ps(bp);                                                                                \
+        if (NP == 2)                                                                                               \
+            b[1] = _mm512_loadu_ps(bp + boff);                                                                     \
+        _Pragma("GCC unroll 12") for (int i = 0; i < R; i++)                                                       \
+        {                                                                                                          \
+            const float *pi = i < 3 ? p0 : i < 6 ? p3 : i < 9 ? p6 : p9;                                           \
+            const __m512 x = _mm512_set1_ps(pi[(i % 3) * lda]);                                                    \
+            _Pragma("GCC unroll 2") for (int j = 0; j < NP; j++) acc[i][j] = _mm512_fmadd_ps(x, b[j], acc[i][j]);  \
+        }                                                                                                          \
+        p0++, p3++, p6++, p9++, bp += 16;                                                                          \
+    } while (0)
     int k = 0;
     for (; k < npf; k++) {   /* the same, also fetching the next B lines into L2 */
         _mm_prefetch((const char *)(pf + 16 * k), _MM_HINT_T1);
         if (k + kc < npf2)
             _mm_prefetch((const char *)(pf + 16 * (k + kc)), _MM_HINT_T1);
-        kstep(MR, NP, ap, bp, k, acc);
+        KSTRIDE_STEP();
     }
-#pragma GCC unroll 4
-    for (; k < kc; k++)
-        kstep(MR, NP, ap, bp, k, acc);
-#pragma GCC unroll 6
-    for (int i = 0; i < MR; i++)
 #pragma GCC unroll 2
-        for (int j = 0; j < NP; j++) {
-            const __m512 y = zb_epi16(acc[i][j], e, 16 * j, (__mmask16)0xffff);
-            if (j == NP - 1)
-                _mm512_mask_storeu_ps(c + i * ldc + 16 * j, m, y);
-            else
-                _mm512_storeu_ps(c + i * ldc + 16 * j, y);
-        }
+    for (; k < kc; k++)
+        KSTRIDE_STEP();
+#undef KSTRIDE_STEP
+    finish(R, NP, acc, c, ldc, e, m);
 }
 
-#define KDEF(R, P)                                                                                                 \
-    ZB_AVX512 static void k##R##x##P(int kc, const float *const *a, const float *b0, const float *b1, float *c,  \
-                                     ptrdiff_t ldc, int accumulate, const zb_epi *e, __mmask16 m, const float *pf, \
-                                     int npf)                                                                      \
+#define SDEF(R, P)                                                                                                 \
+    ZB_AVX512 static void s##R##x##P(int kc, const float *a, ptrdiff_t lda, const float *b0, const float *b1,      \
+                                     float *c, ptrdiff_t ldc, int accumulate, const zb_epi *e, __mmask16 m,        \
+                                     const float *pf, int npf)                                                     \
     {                                                                                                              \
-        kern(R, P, kc, a, b0, b1, c, ldc, accumulate, e, m, pf, npf);                                             \
+        kstride(R, P, kc, a, lda, b0, b1, c, ldc, accumulate, e, m, pf, npf);                                     \
     }
-KDEF(1, 1) KDEF(2, 1) KDEF(3, 1) KDEF(4, 1) KDEF(5, 1) KDEF(6, 1)
-KDEF(1, 2) KDEF(2, 2) KDEF(3, 2) KDEF(4, 2) KDEF(5, 2) KDEF(6, 2)
+SDEF(1, 1) SDEF(2, 1) SDEF(3, 1) SDEF(4, 1) SDEF(5, 1) SDEF(6, 1)
+SDEF(7, 1) SDEF(8, 1) SDEF(9, 1) SDEF(10, 1) SDEF(11, 1) SDEF(12, 1)
+SDEF(1, 2) SDEF(2, 2) SDEF(3, 2) SDEF(4, 2) SDEF(5, 2) SDEF(6, 2)
+SDEF(7, 2) SDEF(8, 2) SDEF(9, 2) SDEF(10, 2) SDEF(11, 2) SDEF(12, 2)
 
-typedef void (*kfn)(int, const float *const *, const float *, const float *, float *, ptrdiff_t, int,
+typedef void (*sfn)(int, const float *, ptrdiff_t, const float *, const float *, float *, ptrdiff_t, int,
                     const zb_epi *, __mmask16, const float *, int);
-static const kfn kernels[2][6] = {{k1x1, k2x1, k3x1, k4x1, k5x1, k6x1}, {k1x2, k2x2, k3x2, k4x2, k5x2, k6x2}};
+static const sfn strided[2][12] = {
+    {s1x1, s2x1, s3x1, s4x1, s5x1, s6x1, s7x1, s8x1, s9x1, s10x1, s11x1, s12x1},
+    {s1x2, s2x2, s3x2, s4x2, s5x2, s6x2, s7x2, s8x2, s9x2, s10x2, s11x2, s12x2},
+};
 
-ZB_AVX512 void zb_x86_gemm_avx512(int mr, int np, int nr, int kc, const float *const *a, const float *b0,
-                                  const float *b1, float *c, ptrdiff_t ldc, int accumulate, const zb_epi *e,
-                                  const float *pf, int npf)
+ZB_AVX512 void zb_x86_gemm_strided_avx512(int mr, int np, int nr, int kc, const float *a, ptrdiff_t lda,
+                                          const float *b0, const float *b1, float *c, ptrdiff_t ldc, int accumulate,
+                                          const zb_epi *e, const float *pf, int npf)
 {
-    kernels[np - 1][mr - 1](kc, a, b0, b1, c, ldc, accumulate, e, (__mmask16)((1u << nr) - 1), pf, npf);
-}
-
-/* 12 rows at a uniform stride (a + i * lda) x two panels: 24 accumulators.
- * The rows are addressed from four pointers and the stride so that the
- * loop needs few integer registers. */
-#define ROW12(i, p, off)                                                                                            \
-    x = _mm512_set1_ps((p)[off]), acc[i][0] = _mm512_fmadd_ps(x, b0, acc[i][0]),                                  \
-    acc[i][1] = _mm512_fmadd_ps(x, b1, acc[i][1])
-
-/* One k of the 12x32 block, then the pointers move on. */
-#define K12STEP()                                                                                                  \
-    do {                                                                                                           \
-        const __m512 b0 = _mm512_loadu_ps(b0p), b1 = _mm512_loadu_ps(b0p + boff);                                 \
-        __m512 x;                                                                                                  \
-        ROW12(0, p0, 0), ROW12(1, p0, lda), ROW12(2, p0, 2 * lda);                                                 \
-        ROW12(3, p3, 0), ROW12(4, p3, lda), ROW12(5, p3, 2 * lda);                                                 \
-        ROW12(6, p6, 0), ROW12(7, p6, lda), ROW12(8, p6, 2 * lda);                                                 \
-        ROW12(9, p9, 0), ROW12(10, p9, lda), ROW12(11, p9, 2 * lda);                                               \
-        p0++, p3++, p6++, p9++, b0p += 16;                                                                         \
-    } while (0)
-
-ZB_AVX512 void zb_x86_gemm_12x32_avx512(int kc, const float *a, ptrdiff_t lda, const float *b0p, const float *b1p,
-                                        float *c, ptrdiff_t ldc, int accumulate, const zb_epi *e, const float *pf,
-                                        int npf)
-{
-    __m512 acc[12][2];
-#pragma GCC unroll 12
-    for (int i = 0; i < 12; i++)
-#pragma GCC unroll 2
-        for (int j = 0; j < 2; j++)
-            acc[i][j] = accumulate ? _mm512_loadu_ps(c + i * ldc + 16 * j) : _mm512_setzero_ps();
-    const float *p0 = a, *p3 = a + 3 * lda, *p6 = a + 6 * lda, *p9 = a + 9 * lda;
-    const ptrdiff_t boff = b1p - b0p;
-    int k = 0;
-    const int npf1 = npf < kc ? npf : kc;
-    for (; k < npf1; k++) {   /* the same, also fetching the next B lines into L2 */
-        _mm_prefetch((const char *)(pf + 16 * k), _MM_HINT_T1);
-        if (k + kc < npf)
-            _mm_prefetch((const char *)(pf + 16 * (k + kc)), _MM_HINT_T1);
-        K12STEP();
-    }
-#pragma GCC unroll 2
-    for (; k < kc; k++)
-        K12STEP();
-#pragma GCC unroll 12
-    for (int i = 0; i < 12; i++)
-#pragma GCC unroll 2
-        for (int j = 0; j < 2; j++)
-            _mm512_storeu_ps(c + i * ldc + 16 * j, zb_epi16(acc[i][j], e, 16 * j, (__mmask16)0xffff));
+    strided[np - 1][mr - 1](kc, a, lda, b0, b1, c, ldc, accumulate, e, (__mmask16)((1u << nr) - 1), pf, npf);
 }
 
 /* 12 independent zmm FMA chains per thread, for the AVX-512 peak. */

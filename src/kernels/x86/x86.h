@@ -24,16 +24,15 @@ enum { ZB_KC_MAX = 384, ZB_MT_MAX = 72 };
 void zb_x86_gemm_6x16(int kc, const float *const *a, const float *b, float *c, ptrdiff_t ldc, int accumulate,
                       const zb_epi *e);
 
-/* The same, AVX-512F (call only when zb_cpu_avx512()), for mr rows (1..6:
- * a[0 .. mr) only) and np B panels (1 or 2: b0, and b1 when np = 2); of the
- * last panel only the first nr (1..16) columns of C are loaded and stored.
- * The AVX-512 kernels also prefetch into L2 the 64-byte lines pf + 16 * j,
- * j < min(npf, 2 * kc), at most two per k (B that the caller needs next). */
-void zb_x86_gemm_avx512(int mr, int np, int nr, int kc, const float *const *a, const float *b0, const float *b1,
-                        float *c, ptrdiff_t ldc, int accumulate, const zb_epi *e, const float *pf, int npf);
-/* 12 rows a + i * lda (i < 12) x two full panels (32 columns), AVX-512F. */
-void zb_x86_gemm_12x32_avx512(int kc, const float *a, ptrdiff_t lda, const float *b0, const float *b1, float *c,
-                              ptrdiff_t ldc, int accumulate, const zb_epi *e, const float *pf, int npf);
+/* The same, AVX-512F (call only when zb_cpu_avx512()), for mr (1..12)
+ * rows at a uniform stride (row i at a + i * lda) and np B panels (1 or 2:
+ * b0, and b1 when np = 2); of the last panel only the first nr (1..16)
+ * columns of C are loaded and stored.  It also prefetches into L2 the
+ * 64-byte lines pf + 16 * j, j < min(npf, 2 * kc), at most two per k (B
+ * that the caller needs next). */
+void zb_x86_gemm_strided_avx512(int mr, int np, int nr, int kc, const float *a, ptrdiff_t lda, const float *b0,
+                                const float *b1, float *c, ptrdiff_t ldc, int accumulate, const zb_epi *e,
+                                const float *pf, int npf);
 float zb_x86_fma_loop_avx512(long iters);
 
 void zb_x86_dw_rows(const zb_dw *d, const float *x, float *y, int64_t r0, int64_t r1);

@@ -1,4 +1,5 @@
-/* Shared by the bench programs (kernels.c, stem.c, pointwise.c): a monotonic clock and seeded random data. */
+/* Shared by the bench programs (kernels.c, stem.c, pointwise.c): a monotonic
+ * clock and seeded random data. */
 #ifndef ZB_BENCH_UTIL_H
 #define ZB_BENCH_UTIL_H
 

@@ -116,7 +116,8 @@ zb_status zb_bench_model(const char *model, const zb_bench_opts *o, zb_bench_res
     r->ms_max = 1e3 * t[o->iters - 1];
     r->img_per_s = med > 0 ? o->batch / med : 0;
     r->gflop_per_s = med > 0 ? 2e-9 * (double)r->macs * o->batch / med : 0;
-    r->arena_bytes = zb_graph_arena_bytes_per_image(g) * (size_t)o->batch;
+    const int chunk = zb_graph_batch_chunk(g);   /* a larger batch runs in passes of chunk images */
+    r->arena_bytes = zb_graph_arena_bytes_per_image(g) * (size_t)(chunk > 0 && o->batch > chunk ? chunk : o->batch);
 done:
     free(x);
     free(y);

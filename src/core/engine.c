@@ -236,6 +236,41 @@ static void fold_zeropad(zb_graph *g, zb_node **consumer)
     }
 }
 
+/* Images per pass through the graph when a batch is larger (0: the whole
+ * batch).  Every image's bits are independent of the batch it runs in, so
+ * a batch may run in chunks; small chunks keep each layer's activations in
+ * cache, which beats the larger GEMMs of a whole batch of 32 on every conv
+ * net measured (docs/engine.md, "Batches in passes").  A node with more
+ * than CHUNK_MAX_WEIGHTS of weights (alexnet's and vgg's dense layers)
+ * wants the whole batch to read them once, so such graphs are not chunked.
+ * ZB_BATCH_CHUNK=N overrides (0: never chunk). */
+enum { BATCH_CHUNK = 8 };
+#define CHUNK_MAX_WEIGHTS (32.0 * 1024 * 1024)
+
+static int batch_chunk(const zb_graph *g)
+{
+    const char *env = getenv("ZB_BATCH_CHUNK");
+    if (env && *env) {
+        char *end;
+        long v = strtol(env, &end, 10);
+        if (!*end && v >= 0 && v <= INT_MAX)
+            return (int)v;
+    }
+    for (int i = 0; i < g->n_nodes; i++) {
+        double bytes = 0;
+        for (int j = 0; j < g->nodes[i]->n_wt; j++) {
+            const zb_wreq *r = &g->nodes[i]->wt[j];
+            double e = sizeof(float);
+            for (int d = 0; d < r->ndim; d++)
+                e *= (double)r->shape[d];
+            bytes += e;
+        }
+        if (bytes > CHUNK_MAX_WEIGHTS)
+            return 0;
+    }
+    return BATCH_CHUNK;
+}
+
 zb_status zb_graph_prepare(zb_graph *g, const zb_wmap *w, const zb_prepare_opts *opts)
 {
     if (zb_graph_status(g) != ZB_OK)
@@ -286,6 +321,7 @@ zb_status zb_graph_prepare(zb_graph *g, const zb_wmap *w, const zb_prepare_opts 
     if (st != ZB_OK)
         return st;
     g->plain = opts && opts->no_fuse;
+    g->chunk = batch_chunk(g);
     st = zb_plan_memory(g);
     if (st == ZB_OK)
         g->prepared = 1;
@@ -404,36 +440,10 @@ static double now_s(void)
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
-zb_status zb_graph_run(zb_graph *g, const float *x, int n, float *y)
+/* Every computed node for a batch of n images whose input is x; the output
+ * node's values go to y. */
+static void run_batch(zb_graph *g, const float *x, int n, float *y)
 {
-    if (!g->prepared)
-        return zb_error(ZB_ERR_ARG, "%s: run before prepare", g->model);
-    if (n < 1)
-        return zb_error(ZB_ERR_ARG, "%s: batch size %d", g->model, n);
-    if (g->arena_per_image > SIZE_MAX / sizeof(float) / (size_t)n)
-        return zb_error(ZB_ERR_LIMIT, "%s: batch of %d needs too much memory", g->model, n);
-    size_t need = g->arena_per_image * (size_t)n;
-    if (need > g->arena_cap) {
-        free(g->arena);
-        g->arena = NULL;
-        g->arena_cap = 0;
-        size_t bytes = (need * sizeof(float) + 63) & ~(size_t)63;
-        float *a = aligned_alloc(64, bytes ? bytes : 64);
-        if (!a)
-            return zb_error(ZB_ERR_NOMEM, "%s: out of memory for a batch of %d (%zu MB of activations)", g->model,
-                            n, bytes >> 20);
-        g->arena = a;
-        g->arena_cap = need;
-    }
-    if (zb_threadpool_size(g->pool) != g->nthreads) {
-        zb_threadpool_free(g->pool);
-        g->pool = NULL;
-        if (g->nthreads > 1) {
-            zb_status st = zb_threadpool_create(g->nthreads, &g->pool);
-            if (st != ZB_OK)
-                return st;
-        }
-    }
     const float *xs[RUN_MAX_IN];
     const size_t nn = (size_t)n;
     const int prof = g->profile && g->prof_s;
@@ -455,11 +465,52 @@ zb_status zb_graph_run(zb_graph *g, const float *x, int n, float *y)
         if (prof)
             g->prof_s[i] += now_s() - t0;
     }
-    g->prof_runs += prof;
     zb_node *out = zb_graph_output(g);
     memcpy(y, view_of(g, out, x, nn).p, nn * out->h * out->w * out->c * sizeof *y);
+}
+
+zb_status zb_graph_run(zb_graph *g, const float *x, int n, float *y)
+{
+    if (!g->prepared)
+        return zb_error(ZB_ERR_ARG, "%s: run before prepare", g->model);
+    if (n < 1)
+        return zb_error(ZB_ERR_ARG, "%s: batch size %d", g->model, n);
+    const int per = g->chunk > 0 && n > g->chunk ? g->chunk : n;   /* images per pass */
+    if (g->arena_per_image > SIZE_MAX / sizeof(float) / (size_t)per)
+        return zb_error(ZB_ERR_LIMIT, "%s: batch of %d needs too much memory", g->model, per);
+    size_t need = g->arena_per_image * (size_t)per;
+    if (need > g->arena_cap) {
+        free(g->arena);
+        g->arena = NULL;
+        g->arena_cap = 0;
+        size_t bytes = (need * sizeof(float) + 63) & ~(size_t)63;
+        float *a = aligned_alloc(64, bytes ? bytes : 64);
+        if (!a)
+            return zb_error(ZB_ERR_NOMEM, "%s: out of memory for a batch of %d (%zu MB of activations)", g->model,
+                            per, bytes >> 20);
+        g->arena = a;
+        g->arena_cap = need;
+    }
+    if (zb_threadpool_size(g->pool) != g->nthreads) {
+        zb_threadpool_free(g->pool);
+        g->pool = NULL;
+        if (g->nthreads > 1) {
+            zb_status st = zb_threadpool_create(g->nthreads, &g->pool);
+            if (st != ZB_OK)
+                return st;
+        }
+    }
+    const zb_node *in = g->nodes[0], *out = zb_graph_output(g);
+    const size_t in_len = (size_t)in->h * in->w * in->c, out_len = (size_t)out->h * out->w * out->c;
+    for (int i0 = 0; i0 < n; i0 += per) {
+        const int c = n - i0 < per ? n - i0 : per;
+        run_batch(g, x + (size_t)i0 * in_len, c, y + (size_t)i0 * out_len);
+    }
+    g->prof_runs += g->profile && g->prof_s;
     return ZB_OK;
 }
+
+int zb_graph_batch_chunk(const zb_graph *g) { return g->chunk; }
 
 /* ---- random weights --------------------------------------------------------- */
 

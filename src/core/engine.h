@@ -33,11 +33,17 @@ void zb_graph_set_threads(zb_graph *g, int nthreads);
 
 /* Runs a batch: x is (n, H, W, C) NHWC float32 as declared by zb_input;
  * y receives the output node's (n, h * w * c) values in NHWC order.  The
- * activation arena grows as needed and is kept for later runs. */
+ * activation arena grows as needed and is kept for later runs.  A batch
+ * larger than zb_graph_batch_chunk images runs in passes of that many
+ * (same bits: no image's values depend on the others). */
 zb_status zb_graph_run(zb_graph *g, const float *x, int n, float *y);
 
 /* Activation memory of one image in bytes (after prepare). */
 size_t zb_graph_arena_bytes_per_image(const zb_graph *g);
+
+/* Images per pass when a batch is larger, chosen at prepare (0: a batch
+ * runs whole).  ZB_BATCH_CHUNK=N in the environment sets it. */
+int zb_graph_batch_chunk(const zb_graph *g);
 
 /* Profiling (src/core/profile.c): while on, every run adds each computed
  * node's wall time to a per-node sum; turning it on clears the sums. */

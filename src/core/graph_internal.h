@@ -21,6 +21,7 @@ struct zb_graph {
     int prepared;
     int plain;                  /* prepared with no_fuse: no fusion, folding, placement or reuse in place */
     size_t arena_per_image;     /* floats of activation memory per image */
+    int chunk;                  /* images per pass of a larger batch (0: the whole batch) */
 
     /* run */
     int nthreads;

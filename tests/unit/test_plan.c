@@ -114,6 +114,15 @@ static void test_concat_in_place(void)
         CHECK(!memcmp(got, want, sizeof(float) * N * H * W * c));
         free(got);
     }
+    /* a batch run in passes of 1 or 2 images (ZB_BATCH_CHUNK, read at prepare) */
+    const char *chunks[] = {"1", "2"};
+    for (int k = 0; k < 2; k++) {
+        setenv("ZB_BATCH_CHUNK", chunks[k], 1);
+        float *got = run(NULL, NULL, N, 2, x, &c2);
+        unsetenv("ZB_BATCH_CHUNK");
+        CHECK(!memcmp(got, want, sizeof(float) * N * H * W * c));
+        free(got);
+    }
     for (int i = 0; i < N; i++) {   /* one image alone */
         float *got = run(NULL, NULL, 1, 2, x + i * H * W * C, &c2);
         CHECK(!memcmp(got, want + (size_t)i * H * W * c, sizeof(float) * H * W * c));

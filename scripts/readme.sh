@@ -5,7 +5,7 @@
 set -eu
 cd "$(dirname "$0")/.."
 topics="table published run preprocess predict pth h5 keras real-models weights models
-        bench profile kernels winograd keras-oracle fuzzing hostile-inputs fuzz-ilsvrc"
+        bench profile kernels stem winograd keras-oracle fuzzing hostile-inputs fuzz-ilsvrc"
 head=$(sed '/^## Contents/,$d' README.md)
 {
     printf '%s\n\n## Contents\n' "$head"

@@ -255,6 +255,12 @@ __attribute__((target("avx2"))) static void resample_v_avx2(const uint8_t *in, i
 #endif
 
 #ifdef ZB_HAVE_AVX2_PATH
+/* Eight int32 -> eight int16, saturating. */
+__attribute__((target("avx2"))) static inline __m128i pack16(__m256i v)
+{
+    return _mm_packs_epi32(_mm256_castsi256_si128(v), _mm256_extracti128_si256(v, 1));
+}
+
 /* Horizontal pass, 8 output columns of one row at a time: for tap t, gather
  * the 4 bytes at each column's t-th source pixel, split R, G, B (pshufb
  * zero-extends one byte per dword), multiply by that column's tap and add.
@@ -288,6 +294,11 @@ __attribute__((target("avx2"))) static void resample_h_avx2(const uint8_t *in, i
     const __m256i half = _mm256_set1_epi32(1 << (PRECISION_BITS - 1));
     const __m256i sel_r = _mm256_setr_epi8(0, -1, -1, -1, 4, -1, -1, -1, 8, -1, -1, -1, 12, -1, -1, -1, 0, -1, -1,
                                            -1, 4, -1, -1, -1, 8, -1, -1, -1, 12, -1, -1, -1);
+    /* output bytes 0..15 and 16..23 of 8 RGB pixels from rg (r0..7 g0..7) and bb (b0..7) */
+    const __m128i rgb_lo_rg = _mm_setr_epi8(0, 8, -1, 1, 9, -1, 2, 10, -1, 3, 11, -1, 4, 12, -1, 5);
+    const __m128i rgb_lo_b = _mm_setr_epi8(-1, -1, 0, -1, -1, 1, -1, -1, 2, -1, -1, 3, -1, -1, 4, -1);
+    const __m128i rgb_hi_rg = _mm_setr_epi8(13, -1, 6, 14, -1, 7, 15, -1, -1, -1, -1, -1, -1, -1, -1, -1);
+    const __m128i rgb_hi_b = _mm_setr_epi8(-1, 5, -1, -1, 6, -1, -1, 7, -1, -1, -1, -1, -1, -1, -1, -1);
     const __m256i sel_g = _mm256_add_epi8(sel_r, _mm256_set1_epi32(1));
     const __m256i sel_b = _mm256_add_epi8(sel_r, _mm256_set1_epi32(2));
     for (int y = 0; y < rows; y++) {
@@ -300,23 +311,24 @@ __attribute__((target("avx2"))) static void resample_h_avx2(const uint8_t *in, i
         for (int j = 0; j < cols8; j += 8) {
             __m256i sr = half, sg = half, sb = half;
             for (int t = 0; t < nmax; t++) {
-                __m256i off = _mm256_loadu_si256((const __m256i *)(ot + (size_t)t * cols8 + j));
                 __m256i kk = _mm256_loadu_si256((const __m256i *)(kt + (size_t)t * cols8 + j));
+                __m256i off = _mm256_loadu_si256((const __m256i *)(ot + (size_t)t * cols8 + j));
                 __m256i px = _mm256_i32gather_epi32((const int *)row, off, 1);
                 sr = _mm256_add_epi32(sr, _mm256_mullo_epi32(_mm256_shuffle_epi8(px, sel_r), kk));
                 sg = _mm256_add_epi32(sg, _mm256_mullo_epi32(_mm256_shuffle_epi8(px, sel_g), kk));
                 sb = _mm256_add_epi32(sb, _mm256_mullo_epi32(_mm256_shuffle_epi8(px, sel_b), kk));
             }
-            int32_t r8[8], g8[8], b8[8];
-            _mm256_storeu_si256((__m256i *)r8, _mm256_srai_epi32(sr, PRECISION_BITS));
-            _mm256_storeu_si256((__m256i *)g8, _mm256_srai_epi32(sg, PRECISION_BITS));
-            _mm256_storeu_si256((__m256i *)b8, _mm256_srai_epi32(sb, PRECISION_BITS));
+            /* >> 22, then the saturating packs clamp to 0..255 like clip8:
+             * rg = r0..r7 g0..g7, bb = b0..b7 (twice), interleaved to RGB. */
+            const __m128i r16 = pack16(_mm256_srai_epi32(sr, PRECISION_BITS));
+            const __m128i g16 = pack16(_mm256_srai_epi32(sg, PRECISION_BITS));
+            const __m128i b16 = pack16(_mm256_srai_epi32(sb, PRECISION_BITS));
+            const __m128i rg = _mm_packus_epi16(r16, g16), bb = _mm_packus_epi16(b16, b16);
+            const __m128i lo = _mm_or_si128(_mm_shuffle_epi8(rg, rgb_lo_rg), _mm_shuffle_epi8(bb, rgb_lo_b));
+            const __m128i hi = _mm_or_si128(_mm_shuffle_epi8(rg, rgb_hi_rg), _mm_shuffle_epi8(bb, rgb_hi_b));
             uint8_t *oj = o + (size_t)j * 3;
-            for (int i = 0; i < 8; i++) {
-                oj[3 * i + 0] = (uint8_t)(r8[i] < 0 ? 0 : r8[i] > 255 ? 255 : r8[i]);
-                oj[3 * i + 1] = (uint8_t)(g8[i] < 0 ? 0 : g8[i] > 255 ? 255 : g8[i]);
-                oj[3 * i + 2] = (uint8_t)(b8[i] < 0 ? 0 : b8[i] > 255 ? 255 : b8[i]);
-            }
+            _mm_storeu_si128((__m128i *)oj, lo);
+            _mm_storel_epi64((__m128i *)(oj + 16), hi);
         }
         if (cols8 < cols)
             resample_h_scalar(row, in_w, 0, 1, c, x0 + cols8, cols - cols8, o + (size_t)cols8 * 3);

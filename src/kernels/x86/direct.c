@@ -112,13 +112,11 @@ static void dw3s1_rows(const zb_dw *d, const float *x, float *y, int64_t r0, int
 
 void zb_x86_dw_rows(const zb_dw *d, const float *x, float *y, int64_t r0, int64_t r1)
 {
-    const zb_dw_geom *g0 = &d->g;
-    if (g0->dm == 1 && g0->c % 8 == 0 && g0->kh == 3 && g0->kw == 3 && g0->sh == 1 && g0->sw == 1 && g0->dh == 1 &&
-        g0->dw == 1 && g0->ow >= 8) {
+    const zb_dw_geom *g = &d->g;
+    if (zb_x86_dw3s1(g) && g->c % 8 == 0) {
         dw3s1_rows(d, x, y, r0, r1);
         return;
     }
-    const zb_dw_geom *g = &d->g;
     const int oc = g->c * g->dm;
     const zb_epi e = {d->bias, d->scale, d->shift, d->act};
     const __m256i full = _mm256_set1_epi32(-1);

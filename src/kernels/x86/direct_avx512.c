@@ -162,6 +162,10 @@ ZB_AVX512 static void dw3s1_rows(const zb_dw *d, const float *x, float *y, int64
 ZB_AVX512 void zb_x86_dw_rows_avx512(const zb_dw *d, const float *x, float *y, int64_t r0, int64_t r1)
 {
     const zb_dw_geom *g = &d->g;
+    if (zb_x86_dw3s1(g)) {
+        dw3s1_rows(d, x, y, r0, r1);
+        return;
+    }
     const int c = g->c;
     const zb_epi e = {d->bias, d->scale, d->shift, d->act};
     /* ox whose taps are all inside the image horizontally: [lo, hi) */
@@ -170,10 +174,6 @@ ZB_AVX512 void zb_x86_dw_rows_avx512(const zb_dw *d, const float *x, float *y, i
         hi = (g->iw - 1 - (g->kw - 1) * g->dw + g->pl) / g->sw + 1;
     hi = hi < g->ow ? hi : g->ow;
     lo = lo < hi ? lo : hi;
-    if (g->kh == 3 && g->kw == 3 && g->sh == 1 && g->sw == 1 && g->dh == 1 && g->dw == 1 && g->ow >= 8) {
-        dw3s1_rows(d, x, y, r0, r1);
-        return;
-    }
     const ptrdiff_t xs = (ptrdiff_t)g->sw * c;   /* next output pixel's input */
     for (int64_t r = r0; r < r1; r++) {
         const float *xn = x + r / g->oh * g->ih * g->iw * c;

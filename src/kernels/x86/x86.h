@@ -35,6 +35,14 @@ void zb_x86_gemm_strided_avx512(int mr, int np, int nr, int kc, const float *a, 
                                 const float *pf, int npf);
 float zb_x86_fma_loop_avx512(long iters);
 
+/* The depthwise layers the 8-pixel blocks serve (both ISAs): multiplier 1,
+ * 3x3, stride 1, dilation 1, rows of at least 8 outputs. */
+static inline int zb_x86_dw3s1(const zb_dw_geom *g)
+{
+    return g->dm == 1 && g->kh == 3 && g->kw == 3 && g->sh == 1 && g->sw == 1 && g->dh == 1 && g->dw == 1 &&
+           g->ow >= 8;
+}
+
 void zb_x86_dw_rows(const zb_dw *d, const float *x, float *y, int64_t r0, int64_t r1);
 /* The same for multiplier 1, AVX-512F (call only when zb_cpu_avx512()). */
 void zb_x86_dw_rows_avx512(const zb_dw *d, const float *x, float *y, int64_t r0, int64_t r1);

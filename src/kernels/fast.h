@@ -79,6 +79,17 @@ static inline float zb_epi_apply(const zb_epi *e, int c, float y)
     return y;
 }
 
+/* The GEMM microkernels' epilogue: the layer's, with a residual added after
+ * scale and shift and before act (the fused add node), as
+ * y = res_left ? r + y : y + r, r of row i, column c at res[i * ldr + c].
+ * Every row and column a kernel computes must be in bounds of res. */
+typedef struct zb_gemm_epi {
+    zb_epi e;
+    const float *res;   /* NULL: none */
+    ptrdiff_t ldr;
+    int res_left;
+} zb_gemm_epi;
+
 /* ---- packed SGEMM: C (M x N) = A (M x K) * B (K x N), then the epilogue ---- */
 
 enum { ZB_GEMM_MR = 6, ZB_GEMM_NR = 16 };
@@ -149,8 +160,10 @@ typedef struct zb_conv {
     /* Residual (zb_conv_set_res): after the epilogue's affine, each output y
      * of a finished tile becomes act(y + alpha * r) (res 1) or act(r + alpha
      * * y) (res 2) through zb_ew_add, r at the same pixel and channel of the
-     * residual (pixel stride oc); the GEMM epilogue then has no activation. */
-    int res, ract;
+     * residual (pixel stride oc); the GEMM epilogue then has no activation.
+     * With alpha 1 (rfuse) the microkernels' epilogue adds r before it
+     * stores (the same operations; ZB_FUSE_RES=0 turns that off). */
+    int res, ract, rfuse;
     float ralpha;
 } zb_conv;
 

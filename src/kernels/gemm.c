@@ -26,12 +26,12 @@
 enum { MR = ZB_GEMM_MR, NR = ZB_GEMM_NR };
 
 typedef void (*ukernel_fn)(int kc, const float *const *a, const float *b, float *c, ptrdiff_t ldc, int accumulate,
-                           const zb_epi *e);
+                           const zb_gemm_epi *e);
 
 /* Portable microkernel with the same arithmetic (fmaf per k, in order): the
  * fallback where AVX2/FMA is absent gives the same bits, only slower. */
 static void gemm_6x16_c(int kc, const float *const *a, const float *b, float *c, ptrdiff_t ldc, int accumulate,
-                        const zb_epi *e)
+                        const zb_gemm_epi *ge)
 {
     float acc[MR][NR];
     for (int i = 0; i < MR; i++)
@@ -41,6 +41,17 @@ static void gemm_6x16_c(int kc, const float *const *a, const float *b, float *c,
         for (int i = 0; i < MR; i++)
             for (int j = 0; j < NR; j++)
                 acc[i][j] = fmaf(a[i][k], b[k * NR + j], acc[i][j]);
+    const zb_epi *e = ge ? &ge->e : NULL;
+    if (e && ge->res) {   /* scale and shift, the residual add, then act */
+        zb_epi pre = *e, post = {NULL, NULL, NULL, e->act};
+        pre.act = ZB_EPI_NONE;
+        for (int i = 0; i < MR; i++)
+            for (int j = 0; j < NR; j++) {
+                const float y = zb_epi_apply(&pre, j, acc[i][j]), r = ge->res[i * ge->ldr + j];
+                c[i * ldc + j] = zb_epi_apply(&post, j, ge->res_left ? r + y : y + r);
+            }
+        return;
+    }
     for (int i = 0; i < MR; i++)
         for (int j = 0; j < NR; j++)
             c[i * ldc + j] = zb_epi_apply(e, j, acc[i][j]);
@@ -137,6 +148,7 @@ typedef struct a_src {
     const float *x;         /* its input batch */
     int group;
     const float *r;         /* its residual (cv->res), at the group's first channel, or NULL */
+    int rfuse;              /* r is added by the microkernels' epilogue (alpha 1), not residual_block */
     int pfa;                /* A rows read in place from an input too large for the caches: prefetch them */
 } a_src;
 
@@ -231,22 +243,40 @@ static void a_rows(const a_src *s, int64_t m, int mr, int k0, int kb, float *buf
         rows[i] = rows[mr - 1];
 }
 
+/* The epilogue of C's rows from m at panel p: the layer's, and with a fused
+ * residual its add and the activation after it. */
+static zb_gemm_epi epi_at(const zb_gemm_b *b, const a_src *s, int64_t m, int p)
+{
+    zb_gemm_epi e = {{b->bias ? b->bias + p * NR : NULL, b->scale ? b->scale + p * NR : NULL,
+                      b->shift ? b->shift + p * NR : NULL, b->act},
+                     NULL, 0, 0};
+    if (s->rfuse) {
+        e.e.act = s->cv->ract;
+        e.res = s->r + m * s->cv->g.oc + p * NR;
+        e.ldr = s->cv->g.oc;
+        e.res_left = s->cv->res == 2;
+    }
+    return e;
+}
+
 /* One 6x16 block of C at panel p (AVX2 and portable), edge blocks through a
- * scratch tile so that the same microkernel computes them. */
+ * scratch tile so that the same microkernel computes them.  An edge block
+ * leaves a fused residual to zb_ew_add (the kernel would read it out of
+ * bounds), which applies the activation after it as the kernel does. */
 static void block(const zb_gemm_b *b, ukernel_fn uk, const float *const *rows, int mr, int p, const float *bw,
-                  int kb, int first, const zb_epi *epi_base, float *cp, ptrdiff_t ldc)
+                  int kb, int first, const zb_gemm_epi *ep, float *cp, ptrdiff_t ldc)
 {
     const int left = b->n - p * NR, nr = left < NR ? left : NR;
-    zb_epi e, *ep = NULL;
-    if (epi_base) {
-        e = (zb_epi){b->bias ? b->bias + p * NR : NULL, b->scale ? b->scale + p * NR : NULL,
-                     b->shift ? b->shift + p * NR : NULL, b->act};
-        ep = &e;
-    }
     const float *bp = bw + (size_t)p * kb * NR;
     if (mr == MR && nr == NR) {
         uk(kb, rows, bp, cp, ldc, !first, ep);
         return;
+    }
+    zb_gemm_epi e;
+    const zb_gemm_epi *res = ep && ep->res ? ep : NULL;
+    if (res) {
+        e = *ep, e.res = NULL, e.e.act = ZB_EPI_NONE;
+        ep = &e;
     }
     _Alignas(64) float ctmp[MR * NR];
     if (!first)
@@ -255,6 +285,14 @@ static void block(const zb_gemm_b *b, ukernel_fn uk, const float *const *rows, i
     uk(kb, rows, bp, ctmp, NR, !first, ep);
     for (int i = 0; i < mr; i++)
         memcpy(cp + i * ldc, ctmp + i * NR, (size_t)nr * sizeof *ctmp);
+    if (res) {
+        const zb_epi post = {NULL, NULL, NULL, res->e.act};
+        for (int i = 0; i < mr; i++) {
+            float *y = cp + i * ldc;
+            const float *r = res->res + i * res->ldr;
+            zb_ew_add(1, nr, res->res_left ? r : y, res->res_left ? y : r, 1.0f, y, &post);
+        }
+    }
 }
 
 /* Rows of the AVX-512 path: groups of 12 (24 accumulators with a panel
@@ -312,15 +350,15 @@ static void uniform_groups(const float **rows, const int *grp, int ng, float *ab
  * rows read side by side defeat the hardware prefetcher (a batch-32 1x1
  * 256 -> 64 layer at 56x56 ran 10% faster; with A in cache, at batch 1,
  * the prefetches cost 2-5%, hence only for large inputs). */
-static void wide_step(const zb_gemm_b *b, const float *const *rows, const int *grp, int ng, int p, int pe,
-                      const float *bw, int kb, int first, int epi, float *c, ptrdiff_t ldc, const float *pf, int left,
-                      int pfa)
+static void wide_step(const zb_gemm_b *b, const a_src *s, int64_t m0, const float *const *rows, const int *grp,
+                      int ng, int p, int pe, const float *bw, int kb, int first, int epi, float *c, ptrdiff_t ldc,
+                      const float *pf, int left, int pfa)
 {
     const int np = pe - p, nl = b->n - (pe - 1) * NR, nlast = nl < NR ? nl : NR;
     const float *b0 = bw + (size_t)p * kb * NR, *b1 = np == 2 ? b0 + (size_t)kb * NR : b0;
-    const zb_epi e = {b->bias ? b->bias + p * NR : NULL, b->scale ? b->scale + p * NR : NULL,
-                      b->shift ? b->shift + p * NR : NULL, b->act};
-    const zb_epi *ep = epi ? &e : NULL;
+    zb_gemm_epi e = epi_at(b, s, m0, p);
+    const float *res0 = e.res;
+    const zb_gemm_epi *ep = epi ? &e : NULL;
     const int quota = (left + ng - 1) / ng;
     for (int g = 0; g < ng; g++) {
         const int r0 = grp[g], mr = grp[g + 1] - r0;
@@ -334,6 +372,8 @@ static void wide_step(const zb_gemm_b *b, const float *const *rows, const int *g
             for (int r = grp[g + 1]; r < grp[g + 2]; r++)
                 for (int j = 0; j < kb; j += 16)
                     __builtin_prefetch(rows[r] + j, 0, 2);
+        if (res0)
+            e.res = res0 + r0 * e.ldr;
         zb_x86_gemm_strided_avx512(mr, np, nlast, kb, rows[r0], lda, b0, b1, c + r0 * ldc + p * NR, ldc, !first, ep,
                                    pg, npf);
     }
@@ -367,11 +407,10 @@ static void gemm_block(const zb_gemm_b *b, const a_src *s, int64_t m0, int64_t m
     const float *rows[ZB_MT_MAX];   /* row panel rp: rows + rp * MR */
     const ukernel_fn uk = ukernel();
     const int wide = zb_cpu_avx512();
-    const int has_epi = b->bias || b->scale || b->act != ZB_EPI_NONE;
+    const int has_epi = b->bias || b->scale || b->act != ZB_EPI_NONE || s->rfuse;
     const int n_rp = (int)((m1 - m0 + MR - 1) / MR);
     int grp[ZB_MT_MAX / (2 * MR) + 2];
     const int ng = row_groups((int)(m1 - m0), grp);
-    const zb_epi dummy = {0};
     for (int k0 = 0; k0 < b->k; k0 += b->kc) {
         const int kb = b->k - k0 < b->kc ? b->k - k0 : b->kc;
         const int first = k0 == 0, last = k0 + kb == b->k;
@@ -388,14 +427,15 @@ static void gemm_block(const zb_gemm_b *b, const a_src *s, int64_t m0, int64_t m
             if (!wide) {
                 for (int rp = 0; rp < n_rp; rp++) {
                     const int64_t m = m0 + (int64_t)rp * MR;
+                    const zb_gemm_epi e = epi_at(b, s, m, p);
                     block(b, uk, rows + rp * MR, m1 - m < MR ? (int)(m1 - m) : MR, p, bw, kb, first,
-                          last && has_epi ? &dummy : NULL, c + m * ldc + p * NR, ldc);
+                          last && has_epi ? &e : NULL, c + m * ldc + p * NR, ldc);
                 }
                 continue;
             }
             const float *nb = NULL;
             const int left = b_ahead(b, k0, p0, p1, p, &nb);
-            wide_step(b, rows, grp, ng, p, pe, bw, kb, first, last && has_epi, c + m0 * ldc, ldc, nb, left,
+            wide_step(b, s, m0, rows, grp, ng, p, pe, bw, kb, first, last && has_epi, c + m0 * ldc, ldc, nb, left,
                       s->pfa && p == p0);
         }
     }
@@ -426,7 +466,7 @@ static void gemm_tile(const zb_gemm_b *b, const a_src *s, int64_t m0, int64_t m1
     for (int64_t m = m0; m < m1; m += ZB_MT_MAX) {
         const int64_t me = m1 - m < ZB_MT_MAX ? m1 : m + ZB_MT_MAX;
         gemm_block(b, s, m, me, p0, p1, c, ldc);
-        if (s->r)
+        if (s->r && !s->rfuse)
             residual_block(b, s, m, me, p0, p1, c, ldc);
     }
 }
@@ -584,6 +624,8 @@ void zb_conv_set_res(zb_conv *cv, int res, float alpha, int act)
     cv->res = res;
     cv->ralpha = alpha;
     cv->ract = act;
+    const char *env = getenv("ZB_FUSE_RES");
+    cv->rfuse = res && alpha == 1.0f && !(env && !strcmp(env, "0"));
 }
 
 /* Group gi's A: a 1x1 convolution at stride 1 over the whole image reads
@@ -593,6 +635,7 @@ static a_src conv_src(const zb_conv *cv, const float *x, const float *r, int gi)
     const zb_conv_geom *g = &cv->g;
     const int cig = g->ic / g->groups, cog = g->oc / g->groups;
     a_src s = {.cv = cv, .x = x, .group = gi, .r = cv->res ? r + gi * cog : NULL};
+    s.rfuse = s.r && cv->rfuse;
     if (cv->direct && g->sh == 1 && g->sw == 1 && g->oh == g->ih && g->ow == g->iw)
         s.a = x + gi * cig, s.lda = g->ic;
     return s;

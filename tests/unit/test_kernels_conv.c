@@ -135,6 +135,83 @@ static void test_conv(void)
     check_conv(1, 23, 23, 3, 17, 11, 11, 4, 4, 1, 1, 2, 2, 2, 2, 1, ZB_EPI_RELU);
 }
 
+/* ---- residual add --------------------------------------------------------------- */
+
+/* A convolution with a residual (zb_conv_set_res): each output bitwise
+ * act(a + alpha * b), (a, b) = (conv, r) for res 1 and (r, conv) for res 2,
+ * the conv's epilogue without activation, as the unfused add node computes
+ * it; both the fused epilogue (alpha 1) and the separate pass, each image
+ * alone, odd pixel ranges and 3 threads.  r is allocated to its exact size,
+ * so ASan sees any read past it. */
+static void check_res(int n, int ih, int iw, int ic, int oc, int k, int s, int pad, int groups, int res, float alpha,
+                      int act)
+{
+    zb_conv_geom g = {ih, iw, ic, out_dim(ih, k, s, 1, pad, pad), out_dim(iw, k, s, 1, pad, pad), oc, k, k, s, s, 1, 1,
+                      pad, pad, groups};
+    const size_t ny = (size_t)n * g.oh * g.ow * oc;
+    float *x = rand_buf((size_t)n * ih * iw * ic), *w = rand_buf((size_t)oc * (ic / groups) * k * k);
+    float *bias = rand_buf(oc), *scale = rand_buf(oc), *shift = rand_buf(oc), *r = rand_buf(ny);
+    float *want = malloc(ny * sizeof *want), *y = malloc(ny * sizeof *y), *y1 = malloc(ny * sizeof *y1);
+    const zb_epi e = {bias, scale, shift, ZB_EPI_NONE}, post = {NULL, NULL, NULL, act};
+    for (int img = 0; img < n; img++)
+        for (int oy = 0; oy < g.oh; oy++)
+            for (int ox = 0; ox < g.ow; ox++)
+                for (int co = 0; co < oc; co++) {
+                    const size_t i = (((size_t)img * g.oh + oy) * g.ow + ox) * oc + co;
+                    double sum;
+                    const float v = zb_epi_apply(&e, co, conv_chain(&g, w, x, img, oy, ox, co, &sum));
+                    const float a = res == 1 ? v : r[i], b = res == 1 ? r[i] : v;
+                    want[i] = zb_epi_apply(&post, co, alpha == 1.0f ? a + b : a + alpha * b);
+                }
+    zb_conv cv;
+    CHECK(zb_conv_prepare(&cv, &g, w, &e) == ZB_OK);
+    zb_conv_set_res(&cv, res, alpha, act);
+    CHECK_EQ_INT(cv.rfuse, alpha == 1.0f);
+    zb_threadpool *tp = NULL;
+    zb_threadpool_create(3, &tp);
+    const size_t per = (size_t)g.oh * g.ow * oc;
+    const int64_t m = (int64_t)n * g.oh * g.ow;
+    int bad = 0;
+    for (int fuse = cv.rfuse; fuse >= 0; fuse--) {
+        cv.rfuse = fuse;
+        zb_conv_run(&cv, NULL, x, r, y, n);
+        bad += memcmp(y, want, ny * sizeof *y) != 0;
+        for (int img = 0; img < n; img++) {
+            zb_conv_run(&cv, NULL, x + (size_t)img * ih * iw * ic, r + img * per, y1, 1);
+            bad += memcmp(y1, want + img * per, per * sizeof *y) != 0;
+        }
+        for (int64_t m0 = 0; m0 < m; m0 += 5)
+            zb_conv_pixels(&cv, x, r, y1, m0, m0 + 5 < m ? m0 + 5 : m);
+        bad += memcmp(y1, want, ny * sizeof *y) != 0;
+        zb_conv_run(&cv, tp, x, r, y1, n);
+        bad += memcmp(y1, want, ny * sizeof *y) != 0;
+    }
+    CHECK_EQ_INT(bad, 0);
+    if (bad)
+        fprintf(stderr, "  res n%d %dx%dx%d -> %d k%d s%d p%d g%d res %d alpha %g act %d\n", n, ih, iw, ic, oc, k, s,
+                pad, groups, res, alpha, act);
+    zb_threadpool_free(tp);
+    zb_conv_free(&cv);
+    free(x), free(w), free(bias), free(scale), free(shift), free(r), free(want), free(y), free(y1);
+}
+
+static void test_res(void)
+{
+    /* 1x1 read as a matrix: M = 98 (12-row groups and a 6x16 remainder),
+     * N = 33 and 70 (a masked or partial last panel), both operand orders */
+    check_res(2, 7, 7, 24, 33, 1, 1, 0, 1, 1, 1.0f, ZB_EPI_RELU);
+    check_res(2, 7, 7, 24, 70, 1, 1, 0, 1, 2, 1.0f, ZB_EPI_RELU6);
+    check_res(1, 14, 14, 64, 256, 1, 1, 0, 1, 1, 1.0f, ZB_EPI_RELU);
+    /* stride 2 (rows copied to one stride), im2col, groups, K over several blocks */
+    check_res(2, 13, 14, 20, 35, 1, 2, 0, 1, 2, 1.0f, ZB_EPI_NONE);
+    check_res(1, 9, 8, 7, 15, 3, 1, 1, 1, 1, 1.0f, ZB_EPI_RELU);
+    check_res(2, 6, 7, 12, 18, 3, 1, 1, 3, 2, 1.0f, ZB_EPI_RELU);
+    check_res(1, 5, 5, 400, 40, 1, 1, 0, 1, 1, 1.0f, ZB_EPI_RELU);
+    /* alpha != 1: the separate pass only */
+    check_res(1, 7, 7, 24, 33, 1, 1, 0, 1, 1, 0.17f, ZB_EPI_RELU);
+    check_res(1, 7, 7, 24, 33, 3, 1, 1, 1, 2, 0.17f, ZB_EPI_NONE);
+}
+
 /* ---- depthwise ------------------------------------------------------------- */
 
 static void check_dw(int n, int ih, int iw, int c, int dm, int k, int s, int d, int pt, int pb, int pl, int pr,
@@ -244,6 +321,7 @@ int main(void)
 {
     fprintf(stderr, "kernels: %s\n", zb_cpu_kernels_name());
     RUN(test_conv);
+    RUN(test_res);
     RUN(test_dw);
     RUN(test_bad_geometry);
     return test_report();

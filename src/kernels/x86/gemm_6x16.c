@@ -5,7 +5,7 @@
 #include "kernels/x86/x86.h"
 
 void zb_x86_gemm_6x16(int kc, const float *const *a, const float *b, float *c, ptrdiff_t ldc, int accumulate,
-                      const zb_epi *e)
+                      const zb_gemm_epi *ge)
 {
     const float *a0 = a[0], *a1 = a[1], *a2 = a[2], *a3 = a[3], *a4 = a[4], *a5 = a[5];
     __m256 c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51;
@@ -32,7 +32,8 @@ void zb_x86_gemm_6x16(int kc, const float *const *a, const float *b, float *c, p
     }
     /* The epilogue, each step over all 12 registers with its operands loaded
      * once (the vector stores may alias e, so per-register code reloaded
-     * e's fields): y + bias, y * scale + shift, max(y, 0), min(y, 6). */
+     * e's fields): y + bias, y * scale + shift, the residual, max(y, 0),
+     * min(y, 6). */
 #define ALL12(OP)                                                                                                  \
     OP(c00, u0, v0), OP(c01, u1, v1), OP(c10, u0, v0), OP(c11, u1, v1), OP(c20, u0, v0), OP(c21, u1, v1),          \
         OP(c30, u0, v0), OP(c31, u1, v1), OP(c40, u0, v0), OP(c41, u1, v1), OP(c50, u0, v0), OP(c51, u1, v1)
@@ -40,7 +41,8 @@ void zb_x86_gemm_6x16(int kc, const float *const *a, const float *b, float *c, p
 #define AFFINE(r, u, v) (r = _mm256_add_ps(_mm256_mul_ps(r, u), v))
 #define MAX0(r, u, v) (r = _mm256_max_ps(r, u))   /* 0 for NaN and -0, as y > 0 ? y : 0 */
 #define MIN(r, u, v) (r = _mm256_min_ps(r, u))
-    if (e) {
+    if (ge) {
+        const zb_epi *e = &ge->e;
         const float *bias = e->bias, *scale = e->scale, *shift = e->shift;
         const int act = e->act;
         __m256 u0, u1, v0, v1;
@@ -52,6 +54,21 @@ void zb_x86_gemm_6x16(int kc, const float *const *a, const float *b, float *c, p
             u0 = _mm256_loadu_ps(scale), u1 = _mm256_loadu_ps(scale + 8);
             v0 = _mm256_loadu_ps(shift), v1 = _mm256_loadu_ps(shift + 8);
             ALL12(AFFINE);
+        }
+        if (ge->res) {   /* the fused residual add, operands in the add node's order */
+            const float *r = ge->res;
+            const ptrdiff_t ldr = ge->ldr;
+            if (ge->res_left) {
+#define RADD(i, j) (c##i##j = _mm256_add_ps(_mm256_loadu_ps(r + i * ldr + 8 * j), c##i##j))
+                RADD(0, 0), RADD(0, 1), RADD(1, 0), RADD(1, 1), RADD(2, 0), RADD(2, 1);
+                RADD(3, 0), RADD(3, 1), RADD(4, 0), RADD(4, 1), RADD(5, 0), RADD(5, 1);
+#undef RADD
+            } else {
+#define RADD(i, j) (c##i##j = _mm256_add_ps(c##i##j, _mm256_loadu_ps(r + i * ldr + 8 * j)))
+                RADD(0, 0), RADD(0, 1), RADD(1, 0), RADD(1, 1), RADD(2, 0), RADD(2, 1);
+                RADD(3, 0), RADD(3, 1), RADD(4, 0), RADD(4, 1), RADD(5, 0), RADD(5, 1);
+#undef RADD
+            }
         }
         if (act != ZB_EPI_NONE) {
             u0 = u1 = _mm256_setzero_ps();

@@ -9,15 +9,16 @@
 #include "kernels/x86/x86.h"
 
 /* The epilogue on an R x NP block of accumulators, then the stores (the
- * last panel's columns masked by m).  Each step runs over the whole block
+ * last panel's columns masked by m; the residual's too).  Each step runs over the whole block
  * with its operands loaded once: lane-wise zb_epi16's operations in its
  * order, but four tests per call instead of per register (the vector
  * stores may alias e, so per-register code reloaded e's fields). */
 ZB_AVX512 static inline __attribute__((always_inline)) void finish(const int R, const int NP, __m512 acc[][2],
-                                                                   float *c, ptrdiff_t ldc, const zb_epi *e,
-                                                                   __mmask16 m)
+                                                                   float *c, ptrdiff_t ldc,
+                                                                   const zb_gemm_epi *ge, __mmask16 m)
 {
-    if (e) {
+    if (ge) {
+        const zb_epi *e = &ge->e;
         const float *bias = e->bias, *scale = e->scale, *shift = e->shift;
         const int act = e->act;
         __m512 u[2], v[2];
@@ -40,6 +41,18 @@ ZB_AVX512 static inline __attribute__((always_inline)) void finish(const int R, 
 #pragma GCC unroll 2
                 for (int j = 0; j < NP; j++)
                     acc[i][j] = _mm512_add_ps(_mm512_mul_ps(acc[i][j], u[j]), v[j]);
+        }
+        if (ge->res) {   /* the fused residual add, operands in the add node's order */
+            const float *r = ge->res;
+            const ptrdiff_t ldr = ge->ldr;
+#pragma GCC unroll 12
+            for (int i = 0; i < R; i++)
+#pragma GCC unroll 2
+                for (int j = 0; j < NP; j++) {
+                    const __m512 x = j == NP - 1 ? _mm512_maskz_loadu_ps(m, r + i * ldr + 16 * j)
+                                                 : _mm512_loadu_ps(r + i * ldr + 16 * j);
+                    acc[i][j] = ge->res_left ? _mm512_add_ps(x, acc[i][j]) : _mm512_add_ps(acc[i][j], x);
+                }
         }
         if (act != ZB_EPI_NONE) {
             /* max_ps(y, 0) returns 0 for NaN and -0, as y > 0 ? y : 0 does */
@@ -76,7 +89,7 @@ ZB_AVX512 static inline __attribute__((always_inline)) void finish(const int R, 
 ZB_AVX512 static inline __attribute__((always_inline)) void kstride(const int R, const int NP, int kc, const float *a,
                                                                     ptrdiff_t lda, const float *b0, const float *b1,
                                                                     float *c, ptrdiff_t ldc, int accumulate,
-                                                                    const zb_epi *e, __mmask16 m, const float *pf,
+                                                                    const zb_gemm_epi *e, __mmask16 m, const float *pf,
                                                                     int npf2)
 {
     __m512 acc[12][2];
@@ -121,7 +134,7 @@ ZB_AVX512 static inline __attribute__((always_inline)) void kstride(const int R,
 
 #define SDEF(R, P)                                                                                                 \
     ZB_AVX512 static void s##R##x##P(int kc, const float *a, ptrdiff_t lda, const float *b0, const float *b1,      \
-                                     float *c, ptrdiff_t ldc, int accumulate, const zb_epi *e, __mmask16 m,        \
+                                     float *c, ptrdiff_t ldc, int accumulate, const zb_gemm_epi *e, __mmask16 m,        \
                                      const float *pf, int npf)                                                     \
     {                                                                                                              \
         kstride(R, P, kc, a, lda, b0, b1, c, ldc, accumulate, e, m, pf, npf);                                     \
@@ -132,7 +145,7 @@ SDEF(1, 2) SDEF(2, 2) SDEF(3, 2) SDEF(4, 2) SDEF(5, 2) SDEF(6, 2)
 SDEF(7, 2) SDEF(8, 2) SDEF(9, 2) SDEF(10, 2) SDEF(11, 2) SDEF(12, 2)
 
 typedef void (*sfn)(int, const float *, ptrdiff_t, const float *, const float *, float *, ptrdiff_t, int,
-                    const zb_epi *, __mmask16, const float *, int);
+                    const zb_gemm_epi *, __mmask16, const float *, int);
 static const sfn strided[2][12] = {
     {s1x1, s2x1, s3x1, s4x1, s5x1, s6x1, s7x1, s8x1, s9x1, s10x1, s11x1, s12x1},
     {s1x2, s2x2, s3x2, s4x2, s5x2, s6x2, s7x2, s8x2, s9x2, s10x2, s11x2, s12x2},
@@ -140,7 +153,7 @@ static const sfn strided[2][12] = {
 
 ZB_AVX512 void zb_x86_gemm_strided_avx512(int mr, int np, int nr, int kc, const float *a, ptrdiff_t lda,
                                           const float *b0, const float *b1, float *c, ptrdiff_t ldc, int accumulate,
-                                          const zb_epi *e, const float *pf, int npf)
+                                          const zb_gemm_epi *e, const float *pf, int npf)
 {
     strided[np - 1][mr - 1](kc, a, lda, b0, b1, c, ldc, accumulate, e, (__mmask16)((1u << nr) - 1), pf, npf);
 }

@@ -19,10 +19,10 @@ extern const zb_x86_config zb_x86_cfg;
 enum { ZB_KC_MAX = 384, ZB_MT_MAX = 72 };
 
 /* C (6 x 16, row stride ldc) = [C +] A (6 rows a[i][0 .. kc)) * B panel
- * (kc x 16), one FMA per k in order; then the epilogue e (its arrays already
- * offset to this panel's 16 columns) when e is non-NULL. */
+ * (kc x 16), one FMA per k in order; then the epilogue e (its arrays and
+ * residual already offset to this panel's 16 columns) when e is non-NULL. */
 void zb_x86_gemm_6x16(int kc, const float *const *a, const float *b, float *c, ptrdiff_t ldc, int accumulate,
-                      const zb_epi *e);
+                      const zb_gemm_epi *e);
 
 /* The same, AVX-512F (call only when zb_cpu_avx512()), for mr (1..12)
  * rows at a uniform stride (row i at a + i * lda) and np B panels (1 or 2:
@@ -31,7 +31,7 @@ void zb_x86_gemm_6x16(int kc, const float *const *a, const float *b, float *c, p
  * 64-byte lines pf + 16 * j, j < min(npf, 2 * kc), at most two per k (B
  * that the caller needs next). */
 void zb_x86_gemm_strided_avx512(int mr, int np, int nr, int kc, const float *a, ptrdiff_t lda, const float *b0,
-                                const float *b1, float *c, ptrdiff_t ldc, int accumulate, const zb_epi *e,
+                                const float *b1, float *c, ptrdiff_t ldc, int accumulate, const zb_gemm_epi *e,
                                 const float *pf, int npf);
 float zb_x86_fma_loop_avx512(long iters);
 

@@ -4,6 +4,7 @@
  * kernels, ZB_KERNELS=avx2 keeps the GEMM off AVX-512, e.g. to compare. */
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "kernels/x86/x86.h"
 
@@ -47,6 +48,24 @@ int zb_cpu_avx512(void)
     static _Atomic int cached = -1;
     if (cached < 0)
         cached = detect512();
+    return cached;
+}
+
+static long detect_l2(void)
+{
+    const char *env = getenv("ZB_L2_KB");
+    long kb = env ? atol(env) : 0;
+    if (kb > 0)
+        return kb << 10;
+    const long b = sysconf(_SC_LEVEL2_CACHE_SIZE);
+    return b >= (64 << 10) && b <= (64l << 20) ? b : 512 << 10;
+}
+
+long zb_cpu_l2_bytes(void)
+{
+    static _Atomic long cached = -1;
+    if (cached < 0)
+        cached = detect_l2();
     return cached;
 }
 

@@ -43,6 +43,9 @@ int zb_cpu_avx512(void);
 
 /* "avx512+fma", "avx2+fma" or "reference": the kernel family in use. */
 const char *zb_cpu_kernels_name(void);
+/* One core's L2 cache in bytes (sysconf; 512 KB when unknown; ZB_L2_KB
+ * overrides it).  Only block sizes depend on it, never a result. */
+long zb_cpu_l2_bytes(void);
 
 /* Measured fp32 FMA peak of this machine in GFLOP/s (2 flops per FMA lane),
  * using `nthreads` threads each running independent FMA chains for about

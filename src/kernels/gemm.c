@@ -483,17 +483,21 @@ typedef struct tiles {
     int pt, n_pt;   /* panels per tile, tiles across N */
 } tiles;
 
-/* Tile sizes may depend on the thread count: no result depends on them.
- * With several threads, at least two tiles per thread.  Few rows (small
- * batch, late layers): split columns first, since every row tile streams
- * its columns' weights again, but keep panel pairs and row-panel pairs
- * whole for the AVX-512 kernels (12-row groups x 32 columns). */
+/* Tile sizes may depend on the thread count and the cache: no result
+ * depends on them.  A tile spans as many columns as keep its B block in a
+ * share of L2 (whole rows when they fit: two threads storing the two
+ * halves of the same C rows ran a 56x56 64 -> 256 layer 20% slower).  With
+ * several threads, at least two tiles per thread.  Few rows (small batch,
+ * late layers): split columns first, since every row tile streams its
+ * columns' weights again, but keep panel pairs and row-panel pairs whole
+ * for the AVX-512 kernels (12-row groups x 32 columns). */
 static void plan_tiles(tiles *t, int nthreads)
 {
     const int np = t->b->np, pair = zb_cpu_avx512() ? 2 : 1;
     const int64_t want_tiles = nthreads > 1 ? 2 * nthreads : 1;
+    const long fit = zb_cpu_l2_bytes() / zb_x86_cfg.l2_div / ((long)t->b->kc * NR * (long)sizeof(float));
     t->mt = zb_x86_cfg.mt;
-    t->pt = zb_x86_cfg.pt < np ? zb_x86_cfg.pt : np;
+    t->pt = fit < np ? (fit > pair ? (int)fit / pair * pair : pair) : np;
     int64_t n_mt = (t->m + t->mt - 1) / t->mt;
     t->n_pt = (np + t->pt - 1) / t->pt;
     if (n_mt * t->n_pt < want_tiles) {        /* more column tiles */

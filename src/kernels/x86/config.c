@@ -7,7 +7,7 @@
 const zb_x86_config zb_x86_cfg = {
     .kc_max = 384,  /* B panel 384 x 16 x 4 = 24 KB */
     .mt = 72,       /* 12 row panels per tile */
-    .pt = 8,        /* 128 columns: B block up to 192 KB */
+    .l2_div = 2,    /* B block in half of L2: on Zen3 (512 KB) 8 panels at kc 384, whole rows at kc 64 */
 };
 
 /* K blocks of equal length (rounded up to 4), none longer than kc_max. */

@@ -9,7 +9,7 @@
 typedef struct zb_x86_config {
     int kc_max;     /* longest K block: A panel 6 x kc and B panel kc x 16 stay in L1 */
     int mt;         /* rows per output tile (multiple of MR) */
-    int pt;         /* 16-column panels per output tile: B block kc x 16 pt in L2 */
+    int l2_div;     /* a tile's B block (kc x its columns) takes at most L2 / l2_div */
 } zb_x86_config;
 
 extern const zb_x86_config zb_x86_cfg;

@@ -291,13 +291,19 @@ static void test_dw(void)
     }
     /* rows wide enough for the 8-pixel blocks of the 3x3 kernel, with edges
      * and a remainder on both sides; channel counts off the vector width */
-    static const int wide[] = {16, 19, 48};
+    static const int wide[] = {16, 19, 48, 64};
     for (size_t i = 0; i < sizeof wide / sizeof *wide; i++) {
         check_dw(2, 5, 29, wide[i], 1, 3, 1, 1, 1, 1, 1, 1, ZB_EPI_RELU6);
         check_dw(1, 6, 37, wide[i], 1, 3, 2, 1, 0, 1, 0, 1, ZB_EPI_RELU6); /* TF same, stride 2 */
         check_dw(1, 7, 40, wide[i], 1, 3, 2, 1, 1, 1, 1, 1, ZB_EPI_NONE);  /* torch, stride 2 */
         check_dw(1, 3, 18, wide[i], 1, 3, 1, 1, 0, 0, 0, 0, ZB_EPI_RELU);  /* no padding */
     }
+    /* more than 32 channels at stride 1 (AVX-512: through a ring of padded
+     * rows up to 64 outputs wide, in place beyond): 3 images of 3 rows,
+     * bottom/right padding only, and 66 outputs per row */
+    check_dw(3, 3, 12, 96, 1, 3, 1, 1, 1, 1, 1, 1, ZB_EPI_RELU);
+    check_dw(1, 5, 11, 40, 1, 3, 1, 1, 0, 2, 0, 2, ZB_EPI_RELU6);
+    check_dw(1, 4, 66, 64, 1, 3, 1, 1, 1, 1, 1, 1, ZB_EPI_NONE);
     check_dw(1, 10, 10, 9, 2, 5, 1, 1, 2, 2, 2, 2, ZB_EPI_NONE);
     check_dw(1, 12, 12, 11, 1, 3, 1, 2, 2, 2, 2, 2, ZB_EPI_NONE);           /* dilation */
     check_dw(2, 9, 9, 20, 1, 7, 1, 1, 3, 3, 3, 3, ZB_EPI_RELU);             /* general K */

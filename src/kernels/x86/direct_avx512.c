@@ -26,27 +26,28 @@ enum { PX = 4 };   /* output pixels per block */
  * vectors (columns outside [jlo, jhi), rows with rm[ky] 0): a zero tap adds
  * +-0, which leaves the sum unchanged (it starts at +0 and is never -0;
  * weights are finite), so the bits equal those of the chain that skips
- * them.  x is the address of column ox - pl of kernel row 0's input row,
- * computed in integers because it may lie outside the image; rs is the row
- * stride in floats.  (A stride-2 version of this block was slower than the
+ * them.  xrow[ky] is the address of column ox - pl of kernel row ky's input
+ * row, computed in integers because it may lie outside the image; cx is the
+ * pixel stride in floats, c the weights' (the channel count).  (A stride-2 version of this block was slower than the
  * 4-pixel kernel below on mobilenet's first stride-2 layer and no faster on
  * the others: bench/kernels.sh.) */
 #define TAP(a, v, wk) a = _mm512_fmadd_ps(v, wk, a)
 #define LOAD(j, off, lanes, rowlanes)                                                                                 \
     _mm512_maskz_loadu_ps(edge ? ((j) >= jlo && (j) < jhi ? (rowlanes) : 0) : (lanes),                               \
                           (const float *)(xr + (uintptr_t)(j) * cb) + (off))
-ZB_AVX512 static inline __attribute__((always_inline)) void dw3_block8(uintptr_t x, ptrdiff_t rs, const float *w,
-                                                                      ptrdiff_t c, const __mmask16 rm[3],
+ZB_AVX512 static inline __attribute__((always_inline)) void dw3_block8(const uintptr_t xrow[3], ptrdiff_t cx,
+                                                                      const float *w, ptrdiff_t c,
+                                                                      const __mmask16 rm[3],
                                                                       const __mmask16 rm2[3], int jlo, int jhi,
                                                                       __mmask16 m, __mmask16 m2, const zb_epi *e,
                                                                       int ch, float *yp, const int edge)
 {
-    const uintptr_t cb = (uintptr_t)c * sizeof(float);
+    const uintptr_t cb = (uintptr_t)cx * sizeof(float);
     __m512 a0 = _mm512_setzero_ps(), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0, v;
     __m512 b0 = a0, b1 = a0, b2 = a0, b3 = a0, b4 = a0, b5 = a0, b6 = a0, b7 = a0;
 #pragma GCC unroll 3
     for (int ky = 0; ky < 3; ky++) {
-        const uintptr_t xr = x + (uintptr_t)ky * (uintptr_t)rs * sizeof(float);
+        const uintptr_t xr = xrow[ky];
         const __mmask16 rk = rm[ky], rk2 = rm2[ky];
         const float *wr = w + 3 * ky * c;
         const __m512 w0 = _mm512_maskz_loadu_ps(m, wr), w1 = _mm512_maskz_loadu_ps(m, wr + c),
@@ -122,6 +123,82 @@ ZB_AVX512 static inline __attribute__((always_inline)) void dw3_block8(uintptr_t
 #undef LOAD
 #undef TAP
 
+/* Input row iy of image xn, 32 channels from ch (lanes m, m2), into a ring
+ * slot of (ow + 2) pixels of 32 floats: slot column j holds image column
+ * j - pl, zeros outside the image (and the whole row when iy is). */
+ZB_AVX512 static void ring_fill(const zb_dw_geom *g, const float *xn, int iy, int ch, __mmask16 m, __mmask16 m2,
+                                float *slot)
+{
+    const int w = g->ow + 2;
+    const __m512 z = _mm512_setzero_ps();
+    const int in = iy >= 0 && iy < g->ih;
+    const float *xr = xn + (ptrdiff_t)iy * g->iw * g->c + ch;
+    for (int j = 0; j < w; j++) {
+        const int ix = j - g->pl;
+        float *sp = slot + 32 * j;
+        if (in && ix >= 0 && ix < g->iw) {
+            _mm512_store_ps(sp, _mm512_maskz_loadu_ps(m, xr + (ptrdiff_t)ix * g->c));
+            _mm512_store_ps(sp + 16, _mm512_maskz_loadu_ps(m2, xr + (ptrdiff_t)ix * g->c + 16));
+        } else {
+            _mm512_store_ps(sp, z);
+            _mm512_store_ps(sp + 16, z);
+        }
+    }
+}
+
+/* The same layer with many channels (c > 32) and rows of at most
+ * DW_RING_W outputs, 32 channels at a time over the whole row range: each
+ * input row of those channels is copied once into a ring of three
+ * zero-padded rows, 128 bytes per pixel, and the blocks read the ring.
+ * Read in place, the 3 x 10 pixels a block reads lie c floats apart, in a
+ * few L1 sets (c = 512: two), and each came from L2 three times (the 14x14
+ * layers ran no faster on two threads than on one).  The padding holds
+ * zeros where the edge blocks load zero vectors, so the bits are the
+ * same. */
+enum { DW_RING_W = 64 };
+ZB_AVX512 static inline __attribute__((always_inline)) void ring_rows(const zb_dw *d, const float *x, float *y,
+                                                                     int64_t r0, int64_t r1, const int full)
+{
+    const zb_dw_geom *g = &d->g;
+    const ptrdiff_t c = g->c;
+    const int ow = g->ow;
+    const zb_epi e = {d->bias, d->scale, d->shift, d->act};
+    _Alignas(64) float ring[3][(DW_RING_W + 2) * 32];
+    const __mmask16 all = 0xffff;
+    const __mmask16 rm[3] = {all, all, all}, rm2[3] = {all, all, all};
+    for (int ch = 0; ch < c; ch += 32) {
+        /* full: constant masks, so that the loads are plain ones */
+        const __mmask16 m = full ? all : zb_mask16(c - ch), m2 = full ? all : c - ch > 16 ? zb_mask16(c - ch - 16) : 0;
+        int64_t have_img = -1;
+        int have_iy = 0;   /* ring holds input rows have_iy - 2 .. have_iy of image have_img */
+        for (int64_t r = r0; r < r1; r++) {
+            const int64_t img = r / g->oh;
+            const int oy = (int)(r % g->oh), iy0 = oy - g->pt;
+            const float *xn = x + img * g->ih * g->iw * c;
+            for (int iy = have_img == img && have_iy >= iy0 ? have_iy + 1 : iy0; iy <= iy0 + 2; iy++)
+                ring_fill(g, xn, iy, ch, m, m2, ring[(iy + 3) % 3]);
+            have_img = img, have_iy = iy0 + 2;
+            const uintptr_t rows[3] = {(uintptr_t)ring[(iy0 + 3) % 3], (uintptr_t)ring[(iy0 + 4) % 3],
+                                       (uintptr_t)ring[(iy0 + 5) % 3]};
+            float *yr = y + r * ow * c + ch;
+            for (int o = 0; o < ow; o += 8) {
+                const int ox = o + 8 <= ow ? o : ow - 8;
+                const uintptr_t xrow[3] = {rows[0] + 128 * (uintptr_t)ox, rows[1] + 128 * (uintptr_t)ox,
+                                           rows[2] + 128 * (uintptr_t)ox};
+                dw3_block8(xrow, 32, d->w + ch, c, rm, rm2, 0, 10, m, m2, &e, ch, yr + (ptrdiff_t)ox * c, 0);
+            }
+        }
+    }
+}
+
+ZB_AVX512 static void dw3s1_ring_rows(const zb_dw *d, const float *x, float *y, int64_t r0, int64_t r1)
+{
+    if (d->g.c % 32 == 0)
+        ring_rows(d, x, y, r0, r1, 1);
+    else
+        ring_rows(d, x, y, r0, r1, 0);
+}
+
 /* Rows [r0, r1) of a 3x3 stride-1 dilation-1 layer with ow >= 8: 16 channels
  * at a time across the row in blocks of 8 pixels; the last block starts at
  * ow - 8 and may redo pixels of the one before it, with the same bits. */
@@ -149,11 +226,13 @@ ZB_AVX512 static void dw3s1_rows(const zb_dw *d, const float *x, float *y, int64
                 const int jlo = ix0 < 0 ? -ix0 : 0, jhi = g->iw - ix0;
                 const uintptr_t xb = (uintptr_t)xn + (uintptr_t)(((ptrdiff_t)iy0 * rs + (ptrdiff_t)ix0 * c + ch) *
                                                                  (ptrdiff_t)sizeof(float));
+                const uintptr_t xrow[3] = {xb, xb + (uintptr_t)rs * sizeof(float),
+                                           xb + 2 * (uintptr_t)rs * sizeof(float)};
                 float *yp = yr + (ptrdiff_t)ox * c + ch;
                 if (rows_in && jlo == 0 && jhi >= 10)
-                    dw3_block8(xb, rs, d->w + ch, c, rm, rm2, jlo, jhi, m, m2, &e, ch, yp, 0);
+                    dw3_block8(xrow, c, d->w + ch, c, rm, rm2, jlo, jhi, m, m2, &e, ch, yp, 0);
                 else
-                    dw3_block8(xb, rs, d->w + ch, c, rm, rm2, jlo, jhi, m, m2, &e, ch, yp, 1);
+                    dw3_block8(xrow, c, d->w + ch, c, rm, rm2, jlo, jhi, m, m2, &e, ch, yp, 1);
             }
         }
     }
@@ -163,7 +242,10 @@ ZB_AVX512 void zb_x86_dw_rows_avx512(const zb_dw *d, const float *x, float *y, i
 {
     const zb_dw_geom *g = &d->g;
     if (zb_x86_dw3s1(g)) {
-        dw3s1_rows(d, x, y, r0, r1);
+        if (g->c > 32 && g->ow <= DW_RING_W)
+            dw3s1_ring_rows(d, x, y, r0, r1);
+        else
+            dw3s1_rows(d, x, y, r0, r1);
         return;
     }
     const int c = g->c;

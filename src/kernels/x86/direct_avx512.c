@@ -95,30 +95,31 @@ ZB_AVX512 static inline __attribute__((always_inline)) void dw3_block8(const uin
         v = LOAD(9, 16, m2, rk2);
         TAP(b7, v, u2);
     }
-    _mm512_mask_storeu_ps(yp + 0 * c, m, zb_epi16(a0, e, ch, m));
-    _mm512_mask_storeu_ps(yp + 1 * c, m, zb_epi16(a1, e, ch, m));
-    _mm512_mask_storeu_ps(yp + 2 * c, m, zb_epi16(a2, e, ch, m));
-    _mm512_mask_storeu_ps(yp + 3 * c, m, zb_epi16(a3, e, ch, m));
-    _mm512_mask_storeu_ps(yp + 4 * c, m, zb_epi16(a4, e, ch, m));
-    _mm512_mask_storeu_ps(yp + 5 * c, m, zb_epi16(a5, e, ch, m));
-    _mm512_mask_storeu_ps(yp + 6 * c, m, zb_epi16(a6, e, ch, m));
-    _mm512_mask_storeu_ps(yp + 7 * c, m, zb_epi16(a7, e, ch, m));
+    const zb_epiv16 ev = zb_epiv16_load(e, ch, m), ev2 = zb_epiv16_load(e, ch + 16, m2);
+    _mm512_mask_storeu_ps(yp + 0 * c, m, zb_epiv16_apply(&ev, a0));
+    _mm512_mask_storeu_ps(yp + 1 * c, m, zb_epiv16_apply(&ev, a1));
+    _mm512_mask_storeu_ps(yp + 2 * c, m, zb_epiv16_apply(&ev, a2));
+    _mm512_mask_storeu_ps(yp + 3 * c, m, zb_epiv16_apply(&ev, a3));
+    _mm512_mask_storeu_ps(yp + 4 * c, m, zb_epiv16_apply(&ev, a4));
+    _mm512_mask_storeu_ps(yp + 5 * c, m, zb_epiv16_apply(&ev, a5));
+    _mm512_mask_storeu_ps(yp + 6 * c, m, zb_epiv16_apply(&ev, a6));
+    _mm512_mask_storeu_ps(yp + 7 * c, m, zb_epiv16_apply(&ev, a7));
     if (m2)
-        _mm512_mask_storeu_ps(yp + 0 * c + 16, m2, zb_epi16(b0, e, ch + 16, m2));
+        _mm512_mask_storeu_ps(yp + 0 * c + 16, m2, zb_epiv16_apply(&ev2, b0));
     if (m2)
-        _mm512_mask_storeu_ps(yp + 1 * c + 16, m2, zb_epi16(b1, e, ch + 16, m2));
+        _mm512_mask_storeu_ps(yp + 1 * c + 16, m2, zb_epiv16_apply(&ev2, b1));
     if (m2)
-        _mm512_mask_storeu_ps(yp + 2 * c + 16, m2, zb_epi16(b2, e, ch + 16, m2));
+        _mm512_mask_storeu_ps(yp + 2 * c + 16, m2, zb_epiv16_apply(&ev2, b2));
     if (m2)
-        _mm512_mask_storeu_ps(yp + 3 * c + 16, m2, zb_epi16(b3, e, ch + 16, m2));
+        _mm512_mask_storeu_ps(yp + 3 * c + 16, m2, zb_epiv16_apply(&ev2, b3));
     if (m2)
-        _mm512_mask_storeu_ps(yp + 4 * c + 16, m2, zb_epi16(b4, e, ch + 16, m2));
+        _mm512_mask_storeu_ps(yp + 4 * c + 16, m2, zb_epiv16_apply(&ev2, b4));
     if (m2)
-        _mm512_mask_storeu_ps(yp + 5 * c + 16, m2, zb_epi16(b5, e, ch + 16, m2));
+        _mm512_mask_storeu_ps(yp + 5 * c + 16, m2, zb_epiv16_apply(&ev2, b5));
     if (m2)
-        _mm512_mask_storeu_ps(yp + 6 * c + 16, m2, zb_epi16(b6, e, ch + 16, m2));
+        _mm512_mask_storeu_ps(yp + 6 * c + 16, m2, zb_epiv16_apply(&ev2, b6));
     if (m2)
-        _mm512_mask_storeu_ps(yp + 7 * c + 16, m2, zb_epi16(b7, e, ch + 16, m2));
+        _mm512_mask_storeu_ps(yp + 7 * c + 16, m2, zb_epiv16_apply(&ev2, b7));
 }
 #undef LOAD
 #undef TAP
@@ -285,10 +286,11 @@ ZB_AVX512 void zb_x86_dw_rows_avx512(const zb_dw *d, const float *x, float *y, i
                             a3 = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(m, xq + 3 * xs), w, a3);
                         }
                     }
-                    _mm512_mask_storeu_ps(yp + ch, m, zb_epi16(a0, &e, ch, m));
-                    _mm512_mask_storeu_ps(yp + c + ch, m, zb_epi16(a1, &e, ch, m));
-                    _mm512_mask_storeu_ps(yp + 2 * c + ch, m, zb_epi16(a2, &e, ch, m));
-                    _mm512_mask_storeu_ps(yp + 3 * c + ch, m, zb_epi16(a3, &e, ch, m));
+                    const zb_epiv16 ev = zb_epiv16_load(&e, ch, m);
+                    _mm512_mask_storeu_ps(yp + ch, m, zb_epiv16_apply(&ev, a0));
+                    _mm512_mask_storeu_ps(yp + c + ch, m, zb_epiv16_apply(&ev, a1));
+                    _mm512_mask_storeu_ps(yp + 2 * c + ch, m, zb_epiv16_apply(&ev, a2));
+                    _mm512_mask_storeu_ps(yp + 3 * c + ch, m, zb_epiv16_apply(&ev, a3));
                 }
                 ox += PX;
                 continue;

@@ -33,4 +33,40 @@ ZB_AVX512 static inline __m512 zb_epi16(__m512 y, const zb_epi *e, int64_t ch, _
     return y;
 }
 
+/* zb_epi16's operands for channels [ch, ch + 16), loaded once for a block
+ * of outputs (vector stores may alias e's arrays, so the compiler reloads
+ * them per call of zb_epi16); zb_epiv16_apply then does zb_epi16's
+ * operations. */
+typedef struct zb_epiv16 {
+    __m512 bias, scale, shift;
+    int has_bias, has_scale, act;
+} zb_epiv16;
+
+ZB_AVX512 static inline zb_epiv16 zb_epiv16_load(const zb_epi *e, int64_t ch, __mmask16 m)
+{
+    zb_epiv16 v = {_mm512_setzero_ps(), _mm512_setzero_ps(), _mm512_setzero_ps(), 0, 0, ZB_EPI_NONE};
+    if (!e)
+        return v;
+    if ((v.has_bias = e->bias != NULL))
+        v.bias = _mm512_maskz_loadu_ps(m, e->bias + ch);
+    if ((v.has_scale = e->scale != NULL))
+        v.scale = _mm512_maskz_loadu_ps(m, e->scale + ch), v.shift = _mm512_maskz_loadu_ps(m, e->shift + ch);
+    v.act = e->act;
+    return v;
+}
+
+ZB_AVX512 static inline __m512 zb_epiv16_apply(const zb_epiv16 *v, __m512 y)
+{
+    if (v->has_bias)
+        y = _mm512_add_ps(y, v->bias);
+    if (v->has_scale)
+        y = _mm512_add_ps(_mm512_mul_ps(y, v->scale), v->shift);
+    if (v->act != ZB_EPI_NONE) {
+        y = _mm512_max_ps(y, _mm512_setzero_ps());
+        if (v->act == ZB_EPI_RELU6)
+            y = _mm512_min_ps(y, _mm512_set1_ps(6.0f));
+    }
+    return y;
+}
+
 #endif

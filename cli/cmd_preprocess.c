@@ -162,17 +162,13 @@ int cmd_preprocess(int argc, char **argv)
         io_err = 1;
     for (int i = optind; i < argc && !io_err; i++) {
         const char *path = argv[i];
-        zb_image crop;
-        if (zb_recipe_decode_u8(&r, path, &crop) != ZB_OK) {
+        zb_image crop = {0};
+        if (as_u8 ? zb_recipe_decode_u8(&r, path, &crop) : zb_preprocess(path, &r, layout, x)) {
             cli_fail_lib();
             failed++;
             continue;
         }
-        const void *bytes = crop.data;
-        if (!as_u8) {
-            zb_recipe_normalize(&r, &crop, layout, x);
-            bytes = x;
-        }
+        const void *bytes = as_u8 ? (const void *)crop.data : (const void *)x;
         if (hash) {
             uint8_t digest[32];
             char hex[ZB_SHA256_HEX];

@@ -39,6 +39,26 @@ zb_status zb_image_decode_mem_need(const char *name, const void *buf, size_t len
  * harness uses it). */
 zb_status zb_recipe_decode_mem_u8(const zb_recipe *r, const char *name, const void *buf, size_t len, zb_image *out);
 
+/* When the crop window [left, left + cw) x [top, top + chh) of `in` resized
+ * to width x height selects source pixels (NEAREST, or no resize): sets
+ * xmap[cw] and ymap[chh] to the source column / row of each window pixel,
+ * -1 where zb_image_resize_crop writes 0, and returns 1.  Otherwise (a
+ * filter that mixes pixels) returns 0. */
+int zb_image_select_maps(const zb_image *in, int width, int height, zb_filter f, int left, int top, int cw, int chh,
+                         int *xmap, int *ymap);
+
+/* zb_recipe_normalize of the crop that xmap / ymap (zb_image_select_maps)
+ * select from `in`, read in place. */
+void zb_recipe_normalize_select(const zb_recipe *r, const zb_image *in, const int *xmap, const int *ymap, int cw,
+                                int chh, zb_layout layout, float *out);
+
+/* The recipe's float model input (crop, crop, 3) or (3, crop, crop) of an
+ * image file / bytes in memory: zb_recipe_decode_u8 then
+ * zb_recipe_normalize, the same bits; where the resize only selects pixels
+ * the selected pixels are normalized straight from the decoded image. */
+zb_status zb_recipe_decode_mem_f32(const zb_recipe *r, const char *name, const void *buf, size_t len,
+                                   zb_layout layout, float *out);
+
 /* Reference (naive, unoptimised) Pillow resample, for the tests: same
  * arithmetic as zb_image_resize, one output pixel at a time. */
 zb_status zb_image_resize_ref(const zb_image *in, int width, int height, zb_filter f, zb_image *out);

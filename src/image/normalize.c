@@ -57,6 +57,32 @@ static const float *norm_table(zb_norm n)
     return tables[(unsigned)n < ZB_NORM_COUNT ? n : ZB_NORM_NONE];
 }
 
+void zb_recipe_normalize_select(const zb_recipe *r, const zb_image *in, const int *xmap, const int *ymap, int cw,
+                                int chh, zb_layout layout, float *out)
+{
+    const float *lut = norm_table(r->norm);
+    const float *l0 = lut, *l1 = lut + 256, *l2 = lut + 512;
+    const int bgr = r->norm == ZB_NORM_CAFFE, s0 = bgr ? 2 : 0, s2 = bgr ? 0 : 2;
+    static const uint8_t zero[3] = {0, 0, 0};
+    const size_t n = (size_t)cw * chh;
+    for (int y = 0; y < chh; y++) {
+        const uint8_t *row = ymap[y] < 0 ? NULL : in->data + (size_t)ymap[y] * in->width * 3;
+        float *o = out + (layout == ZB_LAYOUT_NCHW ? (size_t)y * cw : (size_t)y * cw * 3);
+        for (int x = 0; x < cw; x++) {
+            const uint8_t *p = row && xmap[x] >= 0 ? row + (size_t)xmap[x] * 3 : zero;
+            if (layout == ZB_LAYOUT_NCHW) {
+                o[x] = l0[p[s0]];
+                o[x + n] = l1[p[1]];
+                o[x + 2 * n] = l2[p[s2]];
+            } else {
+                o[3 * x] = l0[p[s0]];
+                o[3 * x + 1] = l1[p[1]];
+                o[3 * x + 2] = l2[p[s2]];
+            }
+        }
+    }
+}
+
 void zb_recipe_normalize(const zb_recipe *r, const zb_image *crop, zb_layout layout, float *out)
 {
     const float *lut = norm_table(r->norm);

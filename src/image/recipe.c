@@ -240,6 +240,41 @@ static zb_status apply_decoded(const zb_recipe *r, const char *name, zb_status s
     return ZB_OK;
 }
 
+/* The recipe's float input from an image decoded with recipe_need (decode
+ * status st), which it frees. */
+static zb_status finish_f32(const zb_recipe *r, const char *name, zb_status st, zb_image *im, zb_layout layout,
+                            float *out)
+{
+    if (st != ZB_OK)
+        return st;
+    geometry g;
+    int *map = NULL;
+    /* on a geometry error apply_decoded reports it (with the file's name) */
+    if (recipe_geometry(r, im->width, im->height, &g) == ZB_OK &&
+        (map = malloc(2 * (size_t)r->crop * sizeof *map)) != NULL &&
+        zb_image_select_maps(im, g.nw, g.nh, r->filter, g.left, g.top, r->crop, r->crop, map, map + r->crop)) {
+        zb_recipe_normalize_select(r, im, map, map + r->crop, r->crop, r->crop, layout, out);
+        free(map);
+        zb_image_free(im);
+        return ZB_OK;
+    }
+    free(map);
+    zb_image crop;
+    if ((st = apply_decoded(r, name, st, im, &crop)) != ZB_OK)
+        return st;
+    zb_recipe_normalize(r, &crop, layout, out);
+    zb_image_free(&crop);
+    return ZB_OK;
+}
+
+zb_status zb_recipe_decode_mem_f32(const zb_recipe *r, const char *name, const void *buf, size_t len,
+                                   zb_layout layout, float *out)
+{
+    zb_image im = {0};
+    zb_status st = zb_image_decode_mem_need(name, buf, len, recipe_need, (void *)r, &im);
+    return finish_f32(r, name, st, &im, layout, out);
+}
+
 zb_status zb_recipe_decode_u8(const zb_recipe *r, const char *path, zb_image *out)
 {
     zb_image im = {0};
@@ -258,11 +293,7 @@ zb_status zb_recipe_decode_mem_u8(const zb_recipe *r, const char *name, const vo
 
 zb_status zb_preprocess(const char *path, const zb_recipe *r, zb_layout layout, float *out)
 {
-    zb_image crop;
-    zb_status st = zb_recipe_decode_u8(r, path, &crop);
-    if (st != ZB_OK)
-        return st;
-    zb_recipe_normalize(r, &crop, layout, out);
-    zb_image_free(&crop);
-    return ZB_OK;
+    zb_image im = {0};
+    zb_status st = zb_image_decode_file_need(path, recipe_need, (void *)r, &im);
+    return finish_f32(r, path, st, &im, layout, out);
 }

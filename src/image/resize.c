@@ -417,6 +417,48 @@ static zb_status resize_nearest(const zb_image *in, int width, int height, int x
     return ZB_OK;
 }
 
+/* Output pixels [lo, lo + n) of an n_in -> n_out NEAREST axis: the source
+ * pixel of each, or -1 (outside the resized axis, or a position outside the
+ * source), with resize_nearest's arithmetic (positions accumulated by
+ * repeated double addition from the first pixel). */
+static void nearest_axis(int n_in, int n_out, int lo, int n, int *map)
+{
+    const double a = (double)((float)n_in - 0.0f) / n_out;
+    double pos = 0.0 + a * 0.5;
+    for (int i = 0; i < n; i++)
+        map[i] = -1;
+    for (int o = 0; o < n_out && o < lo + n; o++) {
+        if (o >= lo) {
+            const int si = pos < 0.0 ? -1 : (int)pos;
+            map[o - lo] = si >= 0 && si < n_in ? si : -1;
+        }
+        pos += a;
+    }
+}
+
+/* Output pixels [lo, lo + n) of an axis that is not resized. */
+static void copy_axis(int n_in, int lo, int n, int *map)
+{
+    for (int i = 0; i < n; i++)
+        map[i] = lo + i >= 0 && lo + i < n_in ? lo + i : -1;
+}
+
+int zb_image_select_maps(const zb_image *in, int width, int height, zb_filter f, int left, int top, int cw, int chh,
+                         int *xmap, int *ymap)
+{
+    const int need_h = width != in->width, need_v = height != in->height;
+    if (f == ZB_FILTER_NEAREST && (need_h || need_v)) {
+        nearest_axis(in->width, width, left, cw, xmap);
+        nearest_axis(in->height, height, top, chh, ymap);
+        return 1;
+    }
+    if (need_h || need_v)
+        return 0;
+    copy_axis(in->width, left, cw, xmap);
+    copy_axis(in->height, top, chh, ymap);
+    return 1;
+}
+
 static zb_status check_args(const zb_image *in, int width, int height, zb_filter f)
 {
     if (!in || !in->data || in->width < 1 || in->height < 1)

@@ -92,12 +92,7 @@ static zb_status make_recipe(const zb_predict_opts *o, const zb_model_info *m, z
  * decoding only the part of the image the recipe reads. */
 static zb_status prep(const char *name, const uint8_t *buf, size_t len, const zb_recipe *r, float *x)
 {
-    zb_image crop = {0};
-    zb_status st = zb_recipe_decode_mem_u8(r, name, buf, len, &crop);
-    if (st == ZB_OK)
-        zb_recipe_normalize(r, &crop, ZB_LAYOUT_NHWC, x);
-    zb_image_free(&crop);
-    return st;
+    return zb_recipe_decode_mem_f32(r, name, buf, len, ZB_LAYOUT_NHWC, x);
 }
 
 /* scratch: neg (k floats), idx (k int64) */

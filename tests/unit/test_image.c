@@ -176,6 +176,57 @@ static void test_recipe_sizes(void)
     zb_image_free(&in);
 }
 
+/* The fused path (selection maps, then normalize in place) against resize +
+ * crop + normalize: NEAREST up and down, windows reaching past the resized
+ * image, identity resizes with any filter, both layouts, bitwise; and no
+ * maps where a filter mixes pixels. */
+static void test_select_matches_resize_crop(void)
+{
+    static const struct {
+        int w, h, nw, nh, left, top, cw, ch;
+        zb_filter f;
+    } cases[] = {
+        {227, 227, 224, 224, 0, 0, 224, 224, ZB_FILTER_NEAREST}, /* keras squash */
+        {500, 375, 299, 299, 0, 0, 299, 299, ZB_FILTER_NEAREST},
+        {7, 5, 30, 11, 0, 0, 30, 11, ZB_FILTER_NEAREST},         /* upscale */
+        {40, 33, 20, 17, -3, 2, 26, 19, ZB_FILTER_NEAREST},      /* window past both sides */
+        {13, 9, 13, 20, 1, -2, 9, 25, ZB_FILTER_NEAREST},        /* one axis resized */
+        {1, 1, 5, 3, 0, 0, 5, 3, ZB_FILTER_NEAREST},
+        {30, 20, 30, 20, 5, -4, 24, 24, ZB_FILTER_BILINEAR},     /* no resize: a crop */
+        {30, 20, 30, 20, 40, 0, 4, 4, ZB_FILTER_BICUBIC},        /* window outside */
+    };
+    zb_recipe r;
+    CHECK(zb_recipe_preset("keras-caffe", 224, &r) == ZB_OK);
+    int bad = 0;
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        zb_image in, crop;
+        CHECK(zb_image_alloc("t", cases[i].w, cases[i].h, &in) == ZB_OK);
+        fill_random(&in, 0);
+        const int cw = cases[i].cw, ch = cases[i].ch;
+        int *xm = malloc((size_t)cw * sizeof *xm), *ym = malloc((size_t)ch * sizeof *ym);
+        float *a = malloc((size_t)cw * ch * 3 * sizeof *a), *b = malloc((size_t)cw * ch * 3 * sizeof *b);
+        CHECK(zb_image_resize_crop(&in, cases[i].nw, cases[i].nh, cases[i].f, cases[i].left, cases[i].top, cw, ch,
+                                   &crop) == ZB_OK);
+        CHECK(zb_image_select_maps(&in, cases[i].nw, cases[i].nh, cases[i].f, cases[i].left, cases[i].top, cw, ch,
+                                   xm, ym) == 1);
+        for (int layout = 0; layout < 2; layout++) {
+            zb_recipe_normalize(&r, &crop, (zb_layout)layout, a);
+            memset(b, 0xff, (size_t)cw * ch * 3 * sizeof *b);
+            zb_recipe_normalize_select(&r, &in, xm, ym, cw, ch, (zb_layout)layout, b);
+            bad += memcmp(a, b, (size_t)cw * ch * 3 * sizeof *a) != 0;
+        }
+        zb_image_free(&crop);
+        zb_image_free(&in);
+        free(xm), free(ym), free(a), free(b);
+    }
+    CHECK_EQ_INT(bad, 0);
+    zb_image in;
+    int xm[4], ym[4];
+    CHECK(zb_image_alloc("t", 8, 8, &in) == ZB_OK);
+    CHECK(zb_image_select_maps(&in, 4, 4, ZB_FILTER_BILINEAR, 0, 0, 4, 4, xm, ym) == 0);
+    zb_image_free(&in);
+}
+
 static void test_normalize_layouts(void)
 {
     zb_recipe r;
@@ -322,6 +373,7 @@ int main(int argc, char **argv)
     RUN(test_crop_pads_with_zero);
     RUN(test_recipe_sizes);
     RUN(test_normalize_layouts);
+    RUN(test_select_matches_resize_crop);
     RUN(test_bad_input);
     return test_report();
 }

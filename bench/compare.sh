@@ -8,6 +8,10 @@
 #   MODELS   torchvision names and/or "mobilenet" (Keras MobileNet v1)
 #            (default: resnet50 vgg16 densenet121 inception_v3 squeezenet1_1 alexnet mobilenet)
 #   BATCHES  (default "1 32")     THREADS (default 2)     RUNS timed passes per case (default 5)
+#   ROUNDS   (default 1) how many times the three frameworks take turns on each case; with more
+#            than one, the table gives the median img/s over rounds, zoobench's ratios as the
+#            median of the per-round ratios, and their range (on a shared VM single runs drift
+#            by +-8% between frameworks measured a minute apart)
 #   ZB       the zoobench binary (default build/zoobench, built with make)
 #   OUT      directory for the raw JSON lines and ONNX files (default: a temp dir, removed)
 #   OMP_WAIT_POLICY  default PASSIVE: PyTorch's OpenMP threads then sleep instead of spinning
@@ -27,6 +31,7 @@ MODELS=${MODELS:-"resnet50 vgg16 densenet121 inception_v3 squeezenet1_1 alexnet 
 BATCHES=${BATCHES:-"1 32"}
 THREADS=${THREADS:-2}
 RUNS=${RUNS:-5}
+ROUNDS=${ROUNDS:-1}
 export OMP_WAIT_POLICY=${OMP_WAIT_POLICY:-PASSIVE}
 PY=/usr/bin/python3
 ZB=${ZB:-build/zoobench}
@@ -52,7 +57,8 @@ for m in $MODELS; do
     size=224; [ "$m" = inception_v3 ] && size=299
     onnx="$OUT/$m.onnx"
     for b in $BATCHES; do
-        echo "== $m batch $b" >&2
+      for round in $(seq "$ROUNDS"); do
+        echo "== $m batch $b (round $round of $ROUNDS)" >&2
         if "$ZB" run --list | awk '{print $1}' | grep -qx "$zbm"; then
             "$ZB" bench -m "$zbm" -b "$b" -j "$THREADS" --iters "$RUNS" --warmup 1 --format json >"$OUT/zb.json" \
                 && $PY -c "
@@ -72,6 +78,7 @@ print(json.dumps({'framework': 'zoobench', 'model': '$m', 'batch': r['batch'], '
             node bench/compare_ort.js "$m" "$onnx" "$b" "$size" "$THREADS" "$RUNS" >>"$res" \
                 || echo "warning: onnxruntime $m batch $b failed" >&2
         fi
+      done
     done
 done
 echo "OMP_WAIT_POLICY=$OMP_WAIT_POLICY; $(nproc) CPUs; load average $(cut -d' ' -f1-3 /proc/loadavg) at the end"

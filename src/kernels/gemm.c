@@ -497,7 +497,12 @@ static void plan_tiles(tiles *t, int nthreads)
     const int64_t want_tiles = nthreads > 1 ? 2 * nthreads : 1;
     const long fit = zb_cpu_l2_bytes() / zb_x86_cfg.l2_div / ((long)t->b->kc * NR * (long)sizeof(float));
     t->mt = zb_x86_cfg.mt;
-    t->pt = fit < np ? (fit > pair ? (int)fit / pair * pair : pair) : np;
+    t->pt = np;
+    if (fit < np) {   /* the fewest column tiles that fit, of equal widths (in pairs) */
+        const long n = (np + (fit > pair ? fit : pair) - 1) / (fit > pair ? fit : pair);
+        t->pt = (int)((np + n - 1) / n);
+        t->pt = (t->pt + pair - 1) / pair * pair;
+    }
     int64_t n_mt = (t->m + t->mt - 1) / t->mt;
     t->n_pt = (np + t->pt - 1) / t->pt;
     if (n_mt * t->n_pt < want_tiles) {        /* more column tiles */

@@ -298,9 +298,8 @@ static void test_dw(void)
         check_dw(1, 7, 40, wide[i], 1, 3, 2, 1, 1, 1, 1, 1, ZB_EPI_NONE);  /* torch, stride 2 */
         check_dw(1, 3, 18, wide[i], 1, 3, 1, 1, 0, 0, 0, 0, ZB_EPI_RELU);  /* no padding */
     }
-    /* more than 32 channels at stride 1 (AVX-512: through a ring of padded
-     * rows up to 64 outputs wide, in place beyond): 3 images of 3 rows,
-     * bottom/right padding only, and 66 outputs per row */
+    /* more than 32 channels at stride 1, 3 images of 3 rows, bottom/right
+     * padding only, and 66 outputs per row */
     check_dw(3, 3, 12, 96, 1, 3, 1, 1, 1, 1, 1, 1, ZB_EPI_RELU);
     check_dw(1, 5, 11, 40, 1, 3, 1, 1, 0, 2, 0, 2, ZB_EPI_RELU6);
     check_dw(1, 4, 66, 64, 1, 3, 1, 1, 1, 1, 1, 1, ZB_EPI_NONE);

@@ -124,84 +124,6 @@ ZB_AVX512 static inline __attribute__((always_inline)) void dw3_block8(const uin
 #undef LOAD
 #undef TAP
 
-/* Input row iy of image xn, 32 channels from ch (lanes m, m2), into a ring
- * slot of (ow + 2) pixels of 32 floats: slot column j holds image column
- * j - pl, zeros outside the image (and the whole row when iy is). */
-ZB_AVX512 static void ring_fill(const zb_dw_geom *g, const float *xn, int iy, int ch, __mmask16 m, __mmask16 m2,
-                                float *slot)
-{
-    const int w = g->ow + 2;
-    const __m512 z = _mm512_setzero_ps();
-    const int in = iy >= 0 && iy < g->ih;
-    const float *xr = xn + (ptrdiff_t)iy * g->iw * g->c + ch;
-    for (int j = 0; j < w; j++) {
-        const int ix = j - g->pl;
-        float *sp = slot + 32 * j;
-        if (in && ix >= 0 && ix < g->iw) {
-            _mm512_store_ps(sp, _mm512_maskz_loadu_ps(m, xr + (ptrdiff_t)ix * g->c));
-            _mm512_store_ps(sp + 16, _mm512_maskz_loadu_ps(m2, xr + (ptrdiff_t)ix * g->c + 16));
-        } else {
-            _mm512_store_ps(sp, z);
-            _mm512_store_ps(sp + 16, z);
-        }
-    }
-}
-
-enum { DW_RING_W = 64 };   /* widest rows the ring serves */
-
-/* Channels [ch, ch + 32) of output rows [r0, r1) through the ring; full:
- * all 32 channels exist (constant masks, so that the loads are plain). */
-ZB_AVX512 static inline __attribute__((always_inline)) void ring_group(const zb_dw *d, const float *x, float *y,
-                                                                      int64_t r0, int64_t r1, int ch, float *ring,
-                                                                      const int full)
-{
-    const zb_dw_geom *g = &d->g;
-    const ptrdiff_t c = g->c, slot = (DW_RING_W + 2) * 32;
-    const int ow = g->ow;
-    const zb_epi e = {d->bias, d->scale, d->shift, d->act};
-    const __mmask16 all = 0xffff;
-    const __mmask16 rm[3] = {all, all, all}, rm2[3] = {all, all, all};
-    const __mmask16 m = full ? all : zb_mask16(c - ch), m2 = full ? all : c - ch > 16 ? zb_mask16(c - ch - 16) : 0;
-    int64_t have_img = -1;
-    int have_iy = 0;   /* the ring holds input rows have_iy - 2 .. have_iy of image have_img */
-    for (int64_t r = r0; r < r1; r++) {
-        const int64_t img = r / g->oh;
-        const int oy = (int)(r % g->oh), iy0 = oy - g->pt;
-        const float *xn = x + img * g->ih * g->iw * c;
-        for (int iy = have_img == img && have_iy >= iy0 ? have_iy + 1 : iy0; iy <= iy0 + 2; iy++)
-            ring_fill(g, xn, iy, ch, m, m2, ring + (iy + 3) % 3 * slot);
-        have_img = img, have_iy = iy0 + 2;
-        const float *rows[3] = {ring + (iy0 + 3) % 3 * slot, ring + (iy0 + 4) % 3 * slot, ring + (iy0 + 5) % 3 * slot};
-        float *yr = y + r * ow * c + ch;
-        for (int o = 0; o < ow; o += 8) {
-            const int ox = o + 8 <= ow ? o : ow - 8;
-            const uintptr_t xrow[3] = {(uintptr_t)(rows[0] + 32 * ox), (uintptr_t)(rows[1] + 32 * ox),
-                                       (uintptr_t)(rows[2] + 32 * ox)};
-            dw3_block8(xrow, 32, d->w + ch, c, rm, rm2, 0, 10, m, m2, &e, ch, yr + (ptrdiff_t)ox * c, 0);
-        }
-    }
-}
-
-/* The same layer with many channels (c > 32) and rows of at most
- * DW_RING_W outputs, 32 channels at a time over the whole row range: each
- * input row of those channels is copied once into a ring of three
- * zero-padded rows, 128 bytes per pixel, and the blocks read the ring.
- * Read in place, the 3 x 10 pixels a block reads lie c floats apart, in a
- * few L1 sets (c = 512: two), and each came from L2 three times (the 14x14
- * layers ran no faster on two threads than on one).  The padding holds
- * zeros where the edge blocks load zero vectors, so the bits are the
- * same. */
-ZB_AVX512 static void dw3s1_ring_rows(const zb_dw *d, const float *x, float *y, int64_t r0, int64_t r1)
-{
-    _Alignas(64) float ring[3 * (DW_RING_W + 2) * 32];
-    for (int ch = 0; ch < d->g.c; ch += 32) {
-        if (d->g.c - ch >= 32)
-            ring_group(d, x, y, r0, r1, ch, ring, 1);
-        else
-            ring_group(d, x, y, r0, r1, ch, ring, 0);
-    }
-}
-
 /* Rows [r0, r1) of a 3x3 stride-1 dilation-1 layer with ow >= 8: 16 channels
  * at a time across the row in blocks of 8 pixels; the last block starts at
  * ow - 8 and may redo pixels of the one before it, with the same bits. */
@@ -245,10 +167,7 @@ ZB_AVX512 void zb_x86_dw_rows_avx512(const zb_dw *d, const float *x, float *y, i
 {
     const zb_dw_geom *g = &d->g;
     if (zb_x86_dw3s1(g)) {
-        if (g->c > 32 && g->ow <= DW_RING_W)
-            dw3s1_ring_rows(d, x, y, r0, r1);
-        else
-            dw3s1_rows(d, x, y, r0, r1);
+        dw3s1_rows(d, x, y, r0, r1);
         return;
     }
     const int c = g->c;

@@ -65,19 +65,26 @@ void zb_recipe_normalize_select(const zb_recipe *r, const zb_image *in, const in
     const int bgr = r->norm == ZB_NORM_CAFFE, s0 = bgr ? 2 : 0, s2 = bgr ? 0 : 2;
     static const uint8_t zero[3] = {0, 0, 0};
     const size_t n = (size_t)cw * chh;
+    int holes = 0;   /* a column outside the source: those pixels are 0 */
+    for (int x = 0; x < cw; x++)
+        holes |= xmap[x] < 0;
     for (int y = 0; y < chh; y++) {
         const uint8_t *row = ymap[y] < 0 ? NULL : in->data + (size_t)ymap[y] * in->width * 3;
-        float *o = out + (layout == ZB_LAYOUT_NCHW ? (size_t)y * cw : (size_t)y * cw * 3);
-        for (int x = 0; x < cw; x++) {
-            const uint8_t *p = row && xmap[x] >= 0 ? row + (size_t)xmap[x] * 3 : zero;
-            if (layout == ZB_LAYOUT_NCHW) {
-                o[x] = l0[p[s0]];
-                o[x + n] = l1[p[1]];
-                o[x + 2 * n] = l2[p[s2]];
-            } else {
-                o[3 * x] = l0[p[s0]];
-                o[3 * x + 1] = l1[p[1]];
-                o[3 * x + 2] = l2[p[s2]];
+        if (layout == ZB_LAYOUT_NCHW) {
+            float *o0 = out + (size_t)y * cw, *o1 = o0 + n, *o2 = o1 + n;
+            for (int x = 0; x < cw; x++) {
+                const uint8_t *p = row && (!holes || xmap[x] >= 0) ? row + (size_t)xmap[x] * 3 : zero;
+                o0[x] = l0[p[s0]];
+                o1[x] = l1[p[1]];
+                o2[x] = l2[p[s2]];
+            }
+        } else {
+            float *o = out + (size_t)y * cw * 3;
+            for (int x = 0; x < cw; x++, o += 3) {
+                const uint8_t *p = row && (!holes || xmap[x] >= 0) ? row + (size_t)xmap[x] * 3 : zero;
+                o[0] = l0[p[s0]];
+                o[1] = l1[p[1]];
+                o[2] = l2[p[s2]];
             }
         }
     }

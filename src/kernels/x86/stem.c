@@ -22,39 +22,6 @@ static inline void tap_runs(const zb_stem_blk *a, int *len, int *nrun)
 
 /* ---- AVX-512: 14 pixels x NP (1 or 2) panels ------------------------------- */
 
-/* zb_epi16's operations with the arrays of 16 columns loaded once. */
-typedef struct epi512 {
-    __m512 bias, scale, shift;
-    int has_bias, has_scale, act;
-} epi512;
-
-ZB_AVX512 static inline epi512 epi512_at(const zb_epi *e, int ch)
-{
-    epi512 v = {_mm512_setzero_ps(), _mm512_setzero_ps(), _mm512_setzero_ps(), 0, 0, ZB_EPI_NONE};
-    if (!e)
-        return v;
-    v.has_bias = e->bias != NULL, v.has_scale = e->scale != NULL, v.act = e->act;
-    if (v.has_bias)
-        v.bias = _mm512_loadu_ps(e->bias + ch);
-    if (v.has_scale)
-        v.scale = _mm512_loadu_ps(e->scale + ch), v.shift = _mm512_loadu_ps(e->shift + ch);
-    return v;
-}
-
-ZB_AVX512 static inline __m512 epi512_apply(const epi512 *v, __m512 y)
-{
-    if (v->has_bias)
-        y = _mm512_add_ps(y, v->bias);
-    if (v->has_scale)
-        y = _mm512_add_ps(_mm512_mul_ps(y, v->scale), v->shift);
-    if (v->act != ZB_EPI_NONE) {
-        y = _mm512_max_ps(y, _mm512_setzero_ps());   /* 0 for NaN and -0, as y > 0 ? y : 0 */
-        if (v->act == ZB_EPI_RELU6)
-            y = _mm512_min_ps(y, _mm512_set1_ps(6.0f));
-    }
-    return y;
-}
-
 /* Pixel j's input at the current tap, from five pointers 3 pixels apart
  * and the pixel stride (few integer registers, as in the 12x32 GEMM
  * kernel).  The stride stays a runtime value: with a constant one gcc finds
@@ -105,12 +72,12 @@ ZB_AVX512 static inline __attribute__((always_inline)) void pass512(const int NP
 #pragma GCC unroll 2
     for (int q = 0; q < NP; q++) {
         const __mmask16 m = p + q == a->np - 1 ? zb_mask16(last) : (__mmask16)0xffff;
-        const epi512 ev = epi512_at(a->e, 16 * (p + q));
+        const zb_epiv16 ev = zb_epiv16_load(a->e, 16 * (p + q), 0xffff);   /* arrays padded to panels */
         float *yp = a->y + 16 * (p + q);
 #pragma GCC unroll 14
         for (int j = 0; j < R; j++)
             if (j < nv)
-                _mm512_mask_storeu_ps(yp + j * ldy, m, epi512_apply(&ev, acc[j][q]));
+                _mm512_mask_storeu_ps(yp + j * ldy, m, zb_epiv16_apply(&ev, acc[j][q]));
     }
 }
 

@@ -62,9 +62,10 @@ static void test_pool(void)
 
 static void test_eltwise(void)
 {
-    static const int chans[] = {1, 7, 8, 9, 16, 33};
+    /* 37 pixels: few-channel layers take 16 pixels at a time, then 5 */
+    static const int chans[] = {1, 3, 7, 8, 9, 15, 16, 33};
     for (size_t i = 0; i < sizeof chans / sizeof *chans; i++) {
-        const int c = chans[i], np = 11;
+        const int c = chans[i], np = 37;
         const size_t n = (size_t)np * c;
         float *a = rand_buf(n), *b = rand_buf(n), *y = malloc(n * sizeof *y), *r = malloc(n * sizeof *r);
         float *bias = rand_buf(c), *scale = rand_buf(c), *shift = rand_buf(c);

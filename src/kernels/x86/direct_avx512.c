@@ -333,6 +333,28 @@ static inline int per_channel(const zb_epi *e) { return e && (e->bias || e->scal
 ZB_AVX512 void zb_x86_ew_affine_avx512(int64_t npix, int c, const float *x, float *y, const zb_epi *e)
 {
     const int chan = per_channel(e);
+    if (chan && c < 16 && npix >= 16) {
+        /* few channels (inception_v3's input transform, c = 3): 16 pixels
+         * at a time, c full vectors against the per-channel arrays laid
+         * out with that period; the same operations per element */
+        float pat[3][16 * 16];
+        const float *src[3] = {e->bias, e->scale, e->shift};
+        for (int a = 0; a < 3; a++)
+            if (src[a])
+                for (int k = 0; k < 16 * c; k++)
+                    pat[a][k] = src[a][k % c];
+        const zb_epi pe = {e->bias ? pat[0] : NULL, e->scale ? pat[1] : NULL, e->scale ? pat[2] : NULL, e->act};
+        zb_epiv16 ev[16];
+        for (int v = 0; v < c; v++)
+            ev[v] = zb_epiv16_load(&pe, 16 * v, 0xffff);
+        int64_t p = 0;
+        for (; p + 16 <= npix; p += 16)
+            for (int v = 0; v < c; v++) {
+                const int64_t i = p * c + 16 * v;
+                _mm512_storeu_ps(y + i, zb_epiv16_apply(&ev[v], _mm512_loadu_ps(x + i)));
+            }
+        x += p * c, y += p * c, npix -= p;
+    }
     const int64_t run = chan ? c : npix * c, runs = chan ? npix : 1;
     for (int64_t p = 0; p < runs; p++) {
         const float *xp = x + p * run;

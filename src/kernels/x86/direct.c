@@ -243,6 +243,26 @@ void zb_x86_global_avgpool(int hw, int c, const float *x, float *y, int64_t n0, 
 
 void zb_x86_ew_affine(int64_t npix, int c, const float *x, float *y, const zb_epi *e)
 {
+    if (e && (e->bias || e->scale) && c < 8 && npix >= 8) {
+        /* few channels (inception_v3's input transform, c = 3): 8 pixels at
+         * a time, c full vectors against the per-channel arrays laid out
+         * with that period; zb_epi8's operations per element */
+        float pat[3][8 * 8];
+        const float *src[3] = {e->bias, e->scale, e->shift};
+        for (int a = 0; a < 3; a++)
+            if (src[a])
+                for (int k = 0; k < 8 * c; k++)
+                    pat[a][k] = src[a][k % c];
+        const zb_epi pe = {e->bias ? pat[0] : NULL, e->scale ? pat[1] : NULL, e->scale ? pat[2] : NULL, e->act};
+        const __m256i full = _mm256_set1_epi32(-1);
+        int64_t p = 0;
+        for (; p + 8 <= npix; p += 8)
+            for (int v = 0; v < c; v++) {
+                const int64_t i = p * c + 8 * v;
+                _mm256_storeu_ps(y + i, zb_epi8(_mm256_loadu_ps(x + i), &pe, 8 * v, 8, full));
+            }
+        x += p * c, y += p * c, npix -= p;
+    }
     for (int64_t p = 0; p < npix; p++)
         for (int ch = 0; ch < c; ch += 8) {
             const int n = c - ch < 8 ? c - ch : 8;

@@ -68,3 +68,9 @@ for x0, y0, dx, dy in passes:
         data += b"".join(b"\0" + rng.bytes(cols) for _ in range(rows))
 with open(os.path.join(out, "adam7.png"), "wb") as f:
     f.write(png(3, 3, 8, 0, data, interlace=1))
+# A text chunk whose declared length (2 GB) runs past the file: libpng would
+# allocate it before finding the file short (the first out-of-memory
+# fuzz_image reported); zoobench refuses it first, as truncated.
+with open(os.path.join(out, "itxt_len_past_end.png"), "wb") as f:
+    good = png(w, h, 8, 2, b"".join(b"\0" + rng.bytes(w * 3) for _ in range(h)))
+    f.write(good[:33] + struct.pack(">I", 0x7a00003d) + b"iTXt" + good[33:])

@@ -262,10 +262,14 @@ static zb_status pillow_chunks(const char *name, const uint8_t *buf, size_t len,
         if (!is_chunk_name(type) || !memcmp(type, "IEND", 4) || (!consumed && !memcmp(type, "IDAT", 4)))
             break; /* before the image libpng refuses a bad name; after it Pillow stops */
         if (n > len - pos - 8) {
-            if (consumed)
-                st = zb_error(ZB_ERR_FORMAT, "%s: broken PNG file: %.4s chunk after the image data is truncated", name,
-                              (const char *)type);
-            break; /* before the image: libpng reports the truncation */
+            /* Before the image this is libpng's truncation error, but libpng
+             * would first allocate the declared length (a 2 GB iTXt buffer
+             * for a 120-byte file, fuzz_image found), so it is reported here:
+             * Pillow's read of the chunk fails the same way. */
+            st = consumed ? zb_error(ZB_ERR_FORMAT, "%s: broken PNG file: %.4s chunk after the image data is truncated",
+                                     name, (const char *)type)
+                          : zb_error(ZB_ERR_FORMAT, "%s: image file is truncated", name);
+            break;
         }
         size_t t = 0;
         st = pillow_text_chunk(name, type, buf + pos + 8, n, &scratch, &t);

@@ -163,6 +163,7 @@ def image_cases():
         "png_bad_zlib.png": png(64, 48, idat=b"\x00\x01garbage" + bytes(50)),
         "png_bad_filter_byte.png": png(64, 48, rows=b"".join(b"\x07" + bytes(64 * 3) for _ in range(48))),
         "png_short_idat.png": png(64, 48, rows=raw_rows[:len(raw_rows) // 3]),
+        "png_itxt_len_2gb.png": png(64, 48, rows=raw_rows, extra=struct.pack(">I", 0x7a00003d) + b"iTXt" + bytes(40)),
         "png_no_idat.png": pngd[:33] + chunk(b"IEND", b""),
         "png_palette_no_plte_idx.png": png(4, 4, ctype=3, rows=b"".join(b"\0" + bytes(4) for _ in range(4)),
                                            extra=chunk(b"PLTE", bytes(3 * 300))),

@@ -512,9 +512,9 @@ static void plan_tiles(tiles *t, int nthreads)
     int64_t n_mt = (t->m + t->mt - 1) / t->mt;
     t->n_pt = (np + t->pt - 1) / t->pt;
     if (n_mt * t->n_pt % nthreads && n_mt * t->n_pt < 8 * nthreads && n_mt * t->n_pt >= want_tiles) {
-        /* few tiles, not a multiple of the threads (a batch-1 dense layer:
-         * one row, 7 column tiles, 4 on one thread and 3 on the other):
-         * as many column tiles as make one */
+        /* few tiles, not a multiple of the threads (a 28x28 layer at batch
+         * 1: 11 row tiles, 6 on one thread and 5 on the other): as many
+         * column tiles as make one */
         int64_t n = t->n_pt;
         while (n < np && n_mt * n % nthreads)
             n++;

@@ -26,28 +26,27 @@ enum { PX = 4 };   /* output pixels per block */
  * vectors (columns outside [jlo, jhi), rows with rm[ky] 0): a zero tap adds
  * +-0, which leaves the sum unchanged (it starts at +0 and is never -0;
  * weights are finite), so the bits equal those of the chain that skips
- * them.  xrow[ky] is the address of column ox - pl of kernel row ky's input
- * row, computed in integers because it may lie outside the image; cx is the
- * pixel stride in floats, c the weights' (the channel count).  (A stride-2 version of this block was slower than the
+ * them.  x is the address of column ox - pl of kernel row 0's input row,
+ * computed in integers because it may lie outside the image; rs is the row
+ * stride in floats.  (A stride-2 version of this block was slower than the
  * 4-pixel kernel below on mobilenet's first stride-2 layer and no faster on
  * the others: bench/kernels.sh.) */
 #define TAP(a, v, wk) a = _mm512_fmadd_ps(v, wk, a)
 #define LOAD(j, off, lanes, rowlanes)                                                                                 \
     _mm512_maskz_loadu_ps(edge ? ((j) >= jlo && (j) < jhi ? (rowlanes) : 0) : (lanes),                               \
                           (const float *)(xr + (uintptr_t)(j) * cb) + (off))
-ZB_AVX512 static inline __attribute__((always_inline)) void dw3_block8(const uintptr_t xrow[3], ptrdiff_t cx,
-                                                                      const float *w, ptrdiff_t c,
-                                                                      const __mmask16 rm[3],
+ZB_AVX512 static inline __attribute__((always_inline)) void dw3_block8(uintptr_t x, ptrdiff_t rs, const float *w,
+                                                                      ptrdiff_t c, const __mmask16 rm[3],
                                                                       const __mmask16 rm2[3], int jlo, int jhi,
                                                                       __mmask16 m, __mmask16 m2, const zb_epi *e,
                                                                       int ch, float *yp, const int edge)
 {
-    const uintptr_t cb = (uintptr_t)cx * sizeof(float);
+    const uintptr_t cb = (uintptr_t)c * sizeof(float);
     __m512 a0 = _mm512_setzero_ps(), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0, v;
     __m512 b0 = a0, b1 = a0, b2 = a0, b3 = a0, b4 = a0, b5 = a0, b6 = a0, b7 = a0;
 #pragma GCC unroll 3
     for (int ky = 0; ky < 3; ky++) {
-        const uintptr_t xr = xrow[ky];
+        const uintptr_t xr = x + (uintptr_t)ky * (uintptr_t)rs * sizeof(float);
         const __mmask16 rk = rm[ky], rk2 = rm2[ky];
         const float *wr = w + 3 * ky * c;
         const __m512 w0 = _mm512_maskz_loadu_ps(m, wr), w1 = _mm512_maskz_loadu_ps(m, wr + c),
@@ -151,13 +150,11 @@ ZB_AVX512 static void dw3s1_rows(const zb_dw *d, const float *x, float *y, int64
                 const int jlo = ix0 < 0 ? -ix0 : 0, jhi = g->iw - ix0;
                 const uintptr_t xb = (uintptr_t)xn + (uintptr_t)(((ptrdiff_t)iy0 * rs + (ptrdiff_t)ix0 * c + ch) *
                                                                  (ptrdiff_t)sizeof(float));
-                const uintptr_t xrow[3] = {xb, xb + (uintptr_t)rs * sizeof(float),
-                                           xb + 2 * (uintptr_t)rs * sizeof(float)};
                 float *yp = yr + (ptrdiff_t)ox * c + ch;
                 if (rows_in && jlo == 0 && jhi >= 10)
-                    dw3_block8(xrow, c, d->w + ch, c, rm, rm2, jlo, jhi, m, m2, &e, ch, yp, 0);
+                    dw3_block8(xb, rs, d->w + ch, c, rm, rm2, jlo, jhi, m, m2, &e, ch, yp, 0);
                 else
-                    dw3_block8(xrow, c, d->w + ch, c, rm, rm2, jlo, jhi, m, m2, &e, ch, yp, 1);
+                    dw3_block8(xb, rs, d->w + ch, c, rm, rm2, jlo, jhi, m, m2, &e, ch, yp, 1);
             }
         }
     }

@@ -62,7 +62,7 @@ ZB_AVX512 static inline __m512 zb_epiv16_apply(const zb_epiv16 *v, __m512 y)
     if (v->has_scale)
         y = _mm512_add_ps(_mm512_mul_ps(y, v->scale), v->shift);
     if (v->act != ZB_EPI_NONE) {
-        y = _mm512_max_ps(y, _mm512_setzero_ps());
+        y = _mm512_max_ps(y, _mm512_setzero_ps());   /* 0 for NaN and -0, as y > 0 ? y : 0 */
         if (v->act == ZB_EPI_RELU6)
             y = _mm512_min_ps(y, _mm512_set1_ps(6.0f));
     }

@@ -21,7 +21,10 @@ ${CC:-cc} -O2 -Iinclude -Isrc -o "$T/this" bench/logits_hash.c build/libzoobench
 ${CC:-cc} -O2 -I"$OTHER/include" -I"$OTHER/src" -o "$T/other" bench/logits_hash.c "$OTHER/build/libzoobench.a" $LIBS
 fail=0
 for ms in $MODELS; do
-    m=${ms%%:*} s=${ms##*:}
+    case $ms in
+    *:[0-9]*) m=${ms%%:*} s=${ms##*:} ;;
+    *) echo "error: $ms: expected MODEL:SIZE (e.g. $ms:224)" >&2; exit 2 ;;
+    esac
     for bj in "1 1" "3 2"; do
         set -- $bj
         a=$("$T/other" "$m" "$1" "$2" "$s") b=$("$T/this" "$m" "$1" "$2" "$s")

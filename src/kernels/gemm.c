@@ -491,6 +491,32 @@ typedef struct tiles {
  * late layers): split columns first, since every row tile streams its
  * columns' weights again, but keep panel pairs and row-panel pairs whole
  * for the AVX-512 kernels (12-row groups x 32 columns). */
+
+/* When the threads would finish a job of n_mt row tiles (the last one of
+ * m - (n_mt - 1) * mt rows) x column tiles of pt panels (of np), claiming
+ * them in order as zb_parallel_for does; a tile costs its rows x (panels +
+ * over), over being what a tile pays besides its panels (packing A). */
+static double tiles_makespan(int64_t m, int64_t mt, int np, int pt, double over, int nthreads)
+{
+    double busy[64] = {0};
+    nthreads = nthreads < 64 ? nthreads : 64;
+    const int64_t n_mt = (m + mt - 1) / mt;
+    const int n_pt = (np + pt - 1) / pt;
+    for (int64_t i = 0; i < n_mt; i++)
+        for (int j = 0; j < n_pt; j++) {
+            const double rows = (double)(i + 1 < n_mt ? mt : m - i * mt) / (double)mt;
+            const int panels = j + 1 < n_pt ? pt : np - j * pt;
+            int first = 0;
+            for (int th = 1; th < nthreads; th++)
+                first = busy[th] < busy[first] ? th : first;
+            busy[first] += rows * (panels + over);
+        }
+    double end = 0;
+    for (int th = 0; th < nthreads; th++)
+        end = busy[th] > end ? busy[th] : end;
+    return end;
+}
+
 static void plan_tiles(tiles *t, int nthreads)
 {
     const int np = t->b->np, pair = zb_cpu_avx512() ? 2 : 1;
@@ -498,35 +524,32 @@ static void plan_tiles(tiles *t, int nthreads)
     const long fit = zb_cpu_l2_bytes() / zb_x86_cfg.l2_div / ((long)t->b->kc * NR * (long)sizeof(float));
     t->mt = zb_x86_cfg.mt;
     t->pt = np;
-    if (t->m <= t->mt) {
-        /* one row tile (a batch-1 dense layer): B is read once, so no L2
-         * share to respect; 128-column tiles balance the threads (whole
-         * rows of 4096 columns in 6 tiles ran alexnet's 4096 -> 4096 layer
-         * 4% slower) */
-        t->pt = 8 < np ? 8 : np;
-    } else if (fit < np) {   /* the fewest column tiles that fit, of equal widths (in pairs) */
+    if (fit < np) {   /* the fewest column tiles that fit, of equal widths (in pairs) */
         const long n = (np + (fit > pair ? fit : pair) - 1) / (fit > pair ? fit : pair);
         t->pt = (int)((np + n - 1) / n);
         t->pt = (t->pt + pair - 1) / pair * pair;
     }
     int64_t n_mt = (t->m + t->mt - 1) / t->mt;
     t->n_pt = (np + t->pt - 1) / t->pt;
-    if (n_mt * t->n_pt % nthreads && n_mt * t->n_pt < 8 * nthreads && n_mt * t->n_pt >= want_tiles) {
-        /* few tiles, not a multiple of the threads (a 28x28 layer at batch
-         * 1: 11 row tiles, 6 on one thread and 5 on the other): as many
-         * column tiles as make one */
-        int64_t n = t->n_pt;
-        while (n < np && n_mt * n % nthreads)
-            n++;
-        t->pt = (int)((np + n - 1) / n);
-        t->pt = (t->pt + pair - 1) / pair * pair;
-        t->n_pt = (np + t->pt - 1) / t->pt;
-    }
-    if (n_mt * t->n_pt < want_tiles) {        /* more column tiles */
-        int want = (int)((want_tiles + n_mt - 1) / n_mt);
-        want = want < np ? want : np;
-        t->pt = (np + want - 1) / want;
-        t->pt = (t->pt + pair - 1) / pair * pair;
+    if (nthreads > 1 && n_mt * t->n_pt < 8 * nthreads) {
+        /* few tiles (a late layer at batch 1): of the column tilings no
+         * wider than the above (nor than 16 panels) that still give two
+         * tiles per thread, the one after which the threads finish first,
+         * then the widest.  8x8 2048 -> 320 at batch 1 (one row tile, 20
+         * panels) had run as 6 + 6 + 6 + 2 panels, one thread doing 12: now
+         * 10 tiles of 2, 0.27 -> 0.23 ms.  Fewer than two tiles per thread
+         * lose what a late-waking thread leaves to the other.  With one row
+         * tile B is read once and the L2 share does not bind. */
+        const int cap = n_mt == 1 ? (np < 16 ? np : 16) : t->pt;
+        const double over = t->s.a || t->s.cv->direct ? 0.25 : 1.0;
+        double best = 0;
+        for (int pt = pair; pt <= cap + pair - 1; pt += pair) {
+            const double end = tiles_makespan(t->m, t->mt, np, pt, over, nthreads);
+            if (pt > pair && n_mt * ((np + pt - 1) / pt) < want_tiles)
+                continue;
+            if (pt == pair || end <= best)
+                best = end, t->pt = pt;
+        }
         t->n_pt = (np + t->pt - 1) / t->pt;
     }
     if (n_mt * t->n_pt < want_tiles && t->m > MR) {   /* then more row tiles */

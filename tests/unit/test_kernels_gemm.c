@@ -131,6 +131,10 @@ static void row_invariance(int m, int n, int k)
 static void test_row_invariance(void)
 {
     row_invariance(41, 37, 800);
+    /* few tiles at 2-4 threads (plan_tiles' makespan choice): one row tile
+     * of 21 panels, the last one partial; five row tiles, the last short */
+    row_invariance(64, 330, 900);
+    row_invariance(289, 200, 800);
     /* an A of more than 16 MB: zb_gemm prefetches its rows (zb_gemm_rows
      * does not), in several K blocks and row groups */
     row_invariance(4111, 37, 1100);

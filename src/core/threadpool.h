@@ -5,8 +5,10 @@
  *     zb_parallel_for(tp, n_tiles, compute_tile, ctx);   // fn(ctx, t) for t in [0, n_tiles)
  *     zb_threadpool_free(tp);
  *
- * Threads (the caller among them) take tiles in increasing order from a
- * shared counter.  A tile function must write only its own outputs and must
+ * Thread i of T (the caller is 0) takes, in increasing order, the tiles of
+ * its share [i * n / T, (i + 1) * n / T), then the next unclaimed tiles of
+ * the other shares; so neighbouring tiles tend to run on one thread, layer
+ * after layer.  A tile function must write only its own outputs and must
  * not reduce across tiles, so results never depend on which thread ran a
  * tile.  One zb_parallel_for at a time per pool. */
 #ifndef ZB_CORE_THREADPOOL_H

@@ -481,6 +481,7 @@ typedef struct tiles {
     int64_t m;
     int64_t mt;     /* rows per tile */
     int pt, n_pt;   /* panels per tile, tiles across N */
+    int by_cols;    /* tiles numbered down the columns first (see plan_tiles) */
 } tiles;
 
 /* Tile sizes may depend on the thread count and the cache: no result
@@ -492,29 +493,39 @@ typedef struct tiles {
  * columns' weights again, but keep panel pairs and row-panel pairs whole
  * for the AVX-512 kernels (12-row groups x 32 columns). */
 
-/* When the threads would finish a job of n_mt row tiles (the last one of
- * m - (n_mt - 1) * mt rows) x column tiles of pt panels (of np), claiming
- * them in order as zb_parallel_for does; a tile costs its rows x (panels +
- * over), over being what a tile pays besides its panels (packing A). */
-static double tiles_makespan(int64_t m, int64_t mt, int np, int pt, double over, int nthreads)
+/* When the threads would finish a job of row tiles of mt rows (of m) x
+ * column tiles of pt panels (of np), taken as zb_parallel_for hands them
+ * out: thread i first claims, in order, the tiles of its own share [i * n /
+ * T, (i + 1) * n / T), then the next unclaimed ones of the other shares.
+ * A tile costs its rows x (panels + over), over being what a tile pays
+ * besides its panels (packing A). */
+enum { SIM_THREADS = 16 };
+
+static double tiles_makespan(int64_t m, int64_t mt, int np, int pt, double over, int by_cols, int nthreads)
 {
-    double busy[64] = {0};
-    nthreads = nthreads < 64 ? nthreads : 64;
+    const int nt = nthreads < SIM_THREADS ? nthreads : SIM_THREADS;
     const int64_t n_mt = (m + mt - 1) / mt;
     const int n_pt = (np + pt - 1) / pt;
-    for (int64_t i = 0; i < n_mt; i++)
-        for (int j = 0; j < n_pt; j++) {
-            const double rows = (double)(i + 1 < n_mt ? mt : m - i * mt) / (double)mt;
-            const int panels = j + 1 < n_pt ? pt : np - j * pt;
-            int first = 0;
-            for (int th = 1; th < nthreads; th++)
-                first = busy[th] < busy[first] ? th : first;
-            busy[first] += rows * (panels + over);
-        }
-    double end = 0;
-    for (int th = 0; th < nthreads; th++)
-        end = busy[th] > end ? busy[th] : end;
-    return end;
+    const int64_t n = n_mt * n_pt;
+    double busy[SIM_THREADS];
+    int64_t next[SIM_THREADS], end[SIM_THREADS];
+    for (int i = 0; i < nt; i++)
+        busy[i] = 0, next[i] = n * i / nt, end[i] = n * (i + 1) / nt;
+    for (int64_t left = n; left > 0; left--) {
+        int th = 0;   /* the first free thread claims */
+        for (int i = 1; i < nt; i++)
+            th = busy[i] < busy[th] ? i : th;
+        int sh = th;
+        while (next[sh] >= end[sh])
+            sh = (sh + 1) % nt;
+        const int64_t k = next[sh]++, i = by_cols ? k % n_mt : k / n_pt, j = by_cols ? k / n_mt : k % n_pt;
+        const double rows = (double)(i + 1 < n_mt ? mt : m - i * mt) / (double)mt;
+        busy[th] += rows * ((j + 1 < n_pt ? pt : np - j * pt) + over);
+    }
+    double last = 0;
+    for (int i = 0; i < nt; i++)
+        last = busy[i] > last ? busy[i] : last;
+    return last;
 }
 
 static void plan_tiles(tiles *t, int nthreads)
@@ -524,35 +535,51 @@ static void plan_tiles(tiles *t, int nthreads)
     const long fit = zb_cpu_l2_bytes() / zb_x86_cfg.l2_div / ((long)t->b->kc * NR * (long)sizeof(float));
     t->mt = zb_x86_cfg.mt;
     t->pt = np;
+    /* Each thread first takes a contiguous share of the tiles (threadpool.h),
+     * so consecutive layers find their rows in the same core's cache.  Where
+     * the weights outweigh the activations read and written (late layers at
+     * batch 1), the tiles are numbered down the columns instead: a share is
+     * then a range of columns, whose weights only that thread streams
+     * (alexnet's 13x13 layers: two threads each streaming all of B ran
+     * 0.9 -> 1.05 ms). */
+    t->by_cols = (int64_t)t->b->k * t->b->n > t->m * ((int64_t)t->b->k + t->b->n);
     if (fit < np) {   /* the fewest column tiles that fit, of equal widths (in pairs) */
         const long n = (np + (fit > pair ? fit : pair) - 1) / (fit > pair ? fit : pair);
         t->pt = (int)((np + n - 1) / n);
         t->pt = (t->pt + pair - 1) / pair * pair;
     }
-    int64_t n_mt = (t->m + t->mt - 1) / t->mt;
+    const int64_t n_mt = (t->m + t->mt - 1) / t->mt;
     t->n_pt = (np + t->pt - 1) / t->pt;
     if (nthreads > 1 && n_mt * t->n_pt < 8 * nthreads) {
-        /* few tiles (a late layer at batch 1): of the column tilings no
-         * wider than the above (nor than 16 panels) that still give two
-         * tiles per thread, the one after which the threads finish first,
-         * then the widest.  8x8 2048 -> 320 at batch 1 (one row tile, 20
-         * panels) had run as 6 + 6 + 6 + 2 panels, one thread doing 12: now
-         * 10 tiles of 2, 0.27 -> 0.23 ms.  Fewer than two tiles per thread
-         * lose what a late-waking thread leaves to the other.  With one row
-         * tile B is read once and the L2 share does not bind. */
+        /* Few tiles (a late layer at batch 1): row tiles of mt rows or of
+         * the same count made even (169 rows: 60 + 60 + 49, not 72 + 72 +
+         * 25), times the column tilings no wider than the above (nor than
+         * 16 panels) that still give two tiles per thread; the one after
+         * which the threads finish first, then the fewest tiles.  8x8 2048
+         * -> 320 at batch 1 (one row tile, 20 panels) had run as 6 + 6 + 6 +
+         * 2 panels, one thread doing 12: now 10 tiles of 2, 0.27 -> 0.23 ms.
+         * Fewer than two tiles per thread lose what a late-waking thread
+         * leaves to the other.  With one row tile B is read once and the L2
+         * share does not bind. */
         const int cap = n_mt == 1 ? (np < 16 ? np : 16) : t->pt;
         const double over = t->s.a || t->s.cv->direct ? 0.25 : 1.0;
-        double best = 0;
-        for (int pt = pair; pt <= cap + pair - 1; pt += pair) {
-            const double end = tiles_makespan(t->m, t->mt, np, pt, over, nthreads);
-            if (pt > pair && n_mt * ((np + pt - 1) / pt) < want_tiles)
-                continue;
-            if (pt == pair || end <= best)
-                best = end, t->pt = pt;
-        }
+        const int64_t step = pair * MR, even = ((t->m + n_mt - 1) / n_mt + step - 1) / step * step;
+        const int64_t mts[2] = {t->mt, even < t->mt ? even : t->mt};
+        double best = -1;
+        int64_t best_mt = t->mt;
+        for (int r = 0; r < 2; r++)
+            for (int pt = cap / pair * pair > pair ? cap / pair * pair : pair; pt >= pair; pt -= pair) {
+                const int64_t tiles = (t->m + mts[r] - 1) / mts[r] * ((np + pt - 1) / pt);
+                if (pt > pair && tiles < want_tiles)
+                    continue;
+                const double end = tiles_makespan(t->m, mts[r], np, pt, over, t->by_cols, nthreads);
+                if (best < 0 || end < best - 1e-9)
+                    best = end, best_mt = mts[r], t->pt = pt;
+            }
+        t->mt = best_mt;
         t->n_pt = (np + t->pt - 1) / t->pt;
     }
-    if (n_mt * t->n_pt < want_tiles && t->m > MR) {   /* then more row tiles */
+    if ((t->m + t->mt - 1) / t->mt * t->n_pt < want_tiles && t->m > MR) {   /* then more row tiles */
         const int64_t want = (want_tiles + t->n_pt - 1) / t->n_pt, step = pair * MR;
         t->mt = ((t->m + want - 1) / want + step - 1) / step * step;
     }
@@ -561,8 +588,9 @@ static void plan_tiles(tiles *t, int nthreads)
 static void run_tile(void *ctx, int64_t tile)
 {
     const tiles *t = ctx;
-    const int64_t mi = tile / t->n_pt;
-    const int pi = (int)(tile % t->n_pt);
+    const int64_t n_mt = (t->m + t->mt - 1) / t->mt;
+    const int64_t mi = t->by_cols ? tile % n_mt : tile / t->n_pt;
+    const int pi = (int)(t->by_cols ? tile / n_mt : tile % t->n_pt);
     const int64_t m0 = mi * t->mt, m1 = m0 + t->mt < t->m ? m0 + t->mt : t->m;
     const int p0 = pi * t->pt, p1 = p0 + t->pt < t->b->np ? p0 + t->pt : t->b->np;
     gemm_tile(t->b, &t->s, m0, m1, p0, p1, t->c, t->ldc);

@@ -8,6 +8,9 @@
  * add then rounds each side once more (u |y| each).  No tighter bound holds
  * for all inputs; the exact arithmetic is checked bitwise against the FMA
  * chain instead. */
+#include <stdatomic.h>
+#include <stdlib.h>
+
 #include "harness.h"
 #include "kernels/fast.h"
 #include "kernels_util.h"
@@ -132,9 +135,12 @@ static void test_row_invariance(void)
 {
     row_invariance(41, 37, 800);
     /* few tiles at 2-4 threads (plan_tiles' makespan choice): one row tile
-     * of 21 panels, the last one partial; five row tiles, the last short */
+     * of 21 panels, the last one partial; five row tiles, the last short;
+     * weights larger than A and C (tiles numbered down the columns) in two
+     * row tiles */
     row_invariance(64, 330, 900);
     row_invariance(289, 200, 800);
+    row_invariance(100, 400, 900);
     /* an A of more than 16 MB: zb_gemm prefetches its rows (zb_gemm_rows
      * does not), in several K blocks and row groups */
     row_invariance(4111, 37, 1100);
@@ -152,26 +158,45 @@ static void test_kc(void)
     zb_gemm_b_free(NULL);
 }
 
-static void tp_count(void *ctx, int64_t t) { ((int *)ctx)[t]++; }
+static void tp_count(void *ctx, int64_t t) { atomic_fetch_add(&((atomic_int *)ctx)[t], 1); }
+
+/* The first tiles take long, so the other threads finish their shares and
+ * take the rest of the first share. */
+static void tp_count_slow(void *ctx, int64_t t)
+{
+    if (t < 6) {
+        volatile double x = 0;
+        for (int i = 0; i < 200000; i++)
+            x += i;
+    }
+    tp_count(ctx, t);
+}
 
 static void test_threadpool(void)
 {
-    /* every tile runs exactly once, whatever the thread count */
-    for (int t = 1; t <= 5; t++) {
-        zb_threadpool *tp = NULL;
-        CHECK(zb_threadpool_create(t, &tp) == ZB_OK);
-        CHECK_EQ_INT(zb_threadpool_size(tp), t);
-        for (int n = 0; n < 40; n += 3) {
-            int counts[40] = {0};
-            for (int rep = 0; rep < 3; rep++)
-                zb_parallel_for(tp, n, tp_count, counts);
-            int bad = 0;
-            for (int i = 0; i < 40; i++)
-                bad += counts[i] != (i < n ? 3 : 0);
-            CHECK_EQ_INT(bad, 0);
+    /* every tile runs exactly once, whatever the thread count, with shares
+     * (default) and with the one shared counter (ZB_AFFINITY=0) */
+    for (int mode = 0; mode < 2; mode++) {
+        setenv("ZB_AFFINITY", mode ? "0" : "1", 1);
+        for (int t = 1; t <= 5; t++) {
+            zb_threadpool *tp = NULL;
+            CHECK(zb_threadpool_create(t, &tp) == ZB_OK);
+            CHECK_EQ_INT(zb_threadpool_size(tp), t);
+            for (int n = 0; n < 40; n += 3) {
+                atomic_int counts[40];
+                for (int i = 0; i < 40; i++)
+                    atomic_init(&counts[i], 0);
+                for (int rep = 0; rep < 3; rep++)
+                    zb_parallel_for(tp, n, rep == 1 ? tp_count_slow : tp_count, counts);
+                int bad = 0;
+                for (int i = 0; i < 40; i++)
+                    bad += atomic_load(&counts[i]) != (i < n ? 3 : 0);
+                CHECK_EQ_INT(bad, 0);
+            }
+            zb_threadpool_free(tp);
         }
-        zb_threadpool_free(tp);
     }
+    unsetenv("ZB_AFFINITY");
     zb_threadpool *tp = NULL;
     CHECK(zb_threadpool_create(0, &tp) == ZB_ERR_ARG && !tp);
     zb_threadpool_free(NULL);

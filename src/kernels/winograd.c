@@ -313,6 +313,16 @@ static void run_item(const zb_wino *w, const scratch *s, int tb, const float *x,
     }
 }
 
+/* Worker i's share of the items, [i * items / T, (i + 1) * items / T): it
+ * takes them in order, then the next unclaimed items of the other shares
+ * (as the thread pool does with tiles), so that a worker's tiles are mostly
+ * the rows its thread wrote in the layer before (resnet50, vgg16,
+ * densenet121 at batch 1: 1-3% faster). */
+struct share {
+    _Alignas(64) _Atomic int64_t next;
+    int64_t end;
+};
+
 typedef struct job {
     const zb_wino *w;
     const float *x, *r;    /* r: the residual or NULL */
@@ -322,7 +332,8 @@ typedef struct job {
     int tb, ng;            /* tiles per block, channel groups */
     float *scratch;        /* per worker */
     size_t per;            /* floats per worker */
-    _Atomic int64_t next;  /* next item */
+    struct share *share;   /* per worker: the next item of its share, and the share's end */
+    int nthr;
 } job;
 
 static void worker(void *ctx, int64_t wid)
@@ -331,15 +342,15 @@ static void worker(void *ctx, int64_t wid)
     const zb_wino *w = jb->w;
     scratch s;
     scratch_at(w, jb->tb, jb->scratch + (size_t)wid * jb->per, &s);
-    const int64_t ntiles = (int64_t)jb->n * w->th * w->tw, items = jb->nb * jb->ng;
-    for (;;) {
-        const int64_t it = atomic_fetch_add(&jb->next, 1);
-        if (it >= items)
-            break;
-        const int grp = (int)(it % jb->ng);
-        const int64_t k0 = it / jb->ng * jb->tb, k1 = k0 + jb->tb < ntiles ? k0 + jb->tb : ntiles;
-        run_item(w, &s, jb->tb, jb->x, jb->r, jb->y, k0, k1, grp * w->nchunk / jb->ng,
-                 (grp + 1) * w->nchunk / jb->ng, 0, w->g.oh);
+    const int64_t ntiles = (int64_t)jb->n * w->th * w->tw;
+    for (int k = 0; k < jb->nthr; k++) {
+        struct share *sh = &jb->share[(wid + k) % jb->nthr];
+        for (int64_t it; (it = atomic_fetch_add(&sh->next, 1)) < sh->end;) {
+            const int grp = (int)(it % jb->ng);
+            const int64_t k0 = it / jb->ng * jb->tb, k1 = k0 + jb->tb < ntiles ? k0 + jb->tb : ntiles;
+            run_item(w, &s, jb->tb, jb->x, jb->r, jb->y, k0, k1, grp * w->nchunk / jb->ng,
+                     (grp + 1) * w->nchunk / jb->ng, 0, w->g.oh);
+        }
     }
 }
 
@@ -370,14 +381,28 @@ static void run_res(const zb_wino *w, zb_threadpool *tp, const float *x, const f
     nb = (ntiles + tb - 1) / tb;
     job jb = {.w = w, .x = x, .r = r, .y = y, .n = n, .nb = nb, .tb = tb, .ng = ng};
     jb.per = (scratch_floats(w, tb) + 15) & ~(size_t)15;
-    atomic_init(&jb.next, 0);
+    jb.nthr = nthr;
     jb.scratch = aligned_alloc(64, jb.per * nthr * sizeof(float));
-    if (!jb.scratch) {   /* no memory for all threads: one scratch, one thread */
+    jb.share = aligned_alloc(64, (size_t)nthr * sizeof *jb.share);
+    /* Shares only where the items split the image: with one tile block every
+     * item reads all of it, and alexnet's 13x13 layers (8 channel groups)
+     * ran 4% slower with each thread streaming one half of U than taking
+     * the groups in turn from one counter. */
+    const int spread = nb >= nthr;
+    if (jb.share)
+        for (int i = 0; i < nthr; i++) {
+            atomic_init(&jb.share[i].next, spread ? nb * ng * i / nthr : 0);
+            jb.share[i].end = spread ? nb * ng * (i + 1) / nthr : i ? 0 : nb * ng;
+        }
+    if (!jb.scratch || !jb.share) {   /* no memory for all threads: one scratch, one thread */
+        free(jb.scratch);
+        free(jb.share);
         rows_res(w, x, r, y, 0, (int64_t)n * w->g.oh);
         return;
     }
     zb_parallel_for(tp, nthr, worker, &jb);
     free(jb.scratch);
+    free(jb.share);
 }
 
 void zb_wino_run(const zb_wino *w, zb_threadpool *tp, const float *x, float *y, int n)

@@ -150,6 +150,7 @@ typedef struct a_src {
     const float *r;         /* its residual (cv->res), at the group's first channel, or NULL */
     int rfuse;              /* r is added by the microkernels' epilogue (alpha 1), not residual_block */
     int pfa;                /* A rows read in place from an input too large for the caches: prefetch them */
+    int rows_first;         /* each row group across all the tile's panels, then the next (gemm_block) */
 } a_src;
 
 /* Where a convolution's A row m reads: output pixel (img, oy, ox), and the
@@ -422,6 +423,18 @@ static void gemm_block(const zb_gemm_b *b, const a_src *s, int64_t m0, int64_t m
         if (wide)
             uniform_groups(rows, grp, ng, abuf, kb);
         const int step = wide ? 2 : 1;
+        if (wide && first && last && s->rows_first) {
+            /* one K block: each row group meets every panel pair, so that its
+             * C and residual rows are written and read whole, in sequence
+             * (the B pairs come from L2 again for each group; the pfa
+             * prefetches do not apply) */
+            for (int g = 0; g < ng; g++)
+                for (int p = p0; p < p1; p += 2) {
+                    const int pe = p + 2 < p1 ? p + 2 : p1;
+                    wide_step(b, s, m0, rows, grp + g, 1, p, pe, bw, kb, first, has_epi, c + m0 * ldc, ldc, NULL, 0, 0);
+                }
+            continue;
+        }
         for (int p = p0; p < p1; p += step) {
             const int pe = p + step < p1 ? p + step : p1;   /* this step's panels [p, pe) */
             if (!wide) {
@@ -604,6 +617,9 @@ static void run_tiled(tiles *t, zb_threadpool *tp)
     /* A read in place (a matrix, a 1x1 convolution's pixels) of more than
      * 16 MB: from memory (only the speed depends on it) */
     t->s.pfa = (t->s.a || t->s.cv->direct) && t->m * t->b->k > ((int64_t)4 << 20);
+    /* A fused residual and an output too large for the caches: the order
+     * that streams C and the residual in whole rows (gemm_block) */
+    t->s.rows_first = t->s.rfuse && t->m * t->b->n * (int64_t)sizeof(float) > 4 * zb_cpu_l2_bytes();
     const int64_t n_mt = (t->m + t->mt - 1) / t->mt;
     zb_parallel_for(tp, n_mt * t->n_pt, run_tile, t);
 }

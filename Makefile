@@ -24,7 +24,7 @@ CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/%.o)
 TEST_SRC := $(sort $(wildcard tests/unit/test_*.c))
 TEST_BIN := $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all test test-full bench asan fuzz install clean
+.PHONY: all test test-full bench asan tsan fuzz install clean
 all: $(BUILD)/zoobench $(BUILD)/libzoobench.a $(BUILD)/libzoobench.so $(TEST_BIN)
 
 $(BUILD)/%.o: %.c
@@ -63,6 +63,19 @@ asan: export ASAN_OPTIONS = detect_leaks=1:abort_on_error=0:detect_stack_use_aft
 asan: export UBSAN_OPTIONS = print_stacktrace=1:halt_on_error=1
 asan:
 	$(MAKE) BUILD=build-asan CC=clang OPT="$(ASAN_OPT)" LDFLAGS="-fsanitize=address,undefined" test
+
+# The multi-threaded unit tests (thread pool, tiled kernels, batch and thread
+# invariance) under ThreadSanitizer, objects in build-tsan.  setarch -R: the
+# sanitizer's memory layout needs the address randomisation off on some kernels.
+TSAN_TESTS = test_kernels_gemm test_kernels_conv test_kernels_direct test_kernels_stem test_kernels_winograd \
+             test_determinism
+tsan:
+	$(MAKE) BUILD=build-tsan CC=clang OPT="-O1 -g -fsanitize=thread" LDFLAGS="-fsanitize=thread" \
+	    $(TSAN_TESTS:%=build-tsan/tests/%)
+	for t in $(TSAN_TESTS); do \
+	    TSAN_OPTIONS=halt_on_error=1 setarch -R build-tsan/tests/$$t >build-tsan/$$t.log 2>&1 \
+	        || { cat build-tsan/$$t.log; echo "FAIL tsan $$t"; exit 1; }; \
+	    echo "ok tsan $$t: $$(tail -n 1 build-tsan/$$t.log)"; done
 
 bench: all
 	bench/run.sh

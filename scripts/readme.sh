@@ -25,6 +25,7 @@ make            # build/zoobench, build/libzoobench.{a,so}
 make test       # the whole test suite (unit tests, oracle comparisons; what CI runs)
 make test-full  # adds the slow full-size suites
 make asan       # the suite under AddressSanitizer + UndefinedBehaviorSanitizer (CI runs it too)
+make tsan       # the multi-threaded unit tests under ThreadSanitizer (CI runs it too)
 make fuzz       # every libFuzzer harness in fuzz/ for ZB_FUZZ_SECONDS (default 60) each
 make install    # PREFIX=/usr/local: binary, library, header, zoobench.pc, man page
 ```

@@ -162,12 +162,15 @@ static void tp_count(void *ctx, int64_t t) { atomic_fetch_add(&((atomic_int *)ct
 
 /* The first tiles take long, so the other threads finish their shares and
  * take the rest of the first share. */
+static atomic_long tp_sink;   /* keeps the busy loop */
+
 static void tp_count_slow(void *ctx, int64_t t)
 {
     if (t < 6) {
-        volatile double x = 0;
+        double x = 0;
         for (int i = 0; i < 200000; i++)
             x += i;
+        atomic_store_explicit(&tp_sink, (long)x, memory_order_relaxed);
     }
     tp_count(ctx, t);
 }

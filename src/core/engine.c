@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/bigalloc.h"
 #include "core/graph_internal.h"
 #include "core/status.h"
 #include "ops/ops.h"
@@ -484,7 +485,7 @@ zb_status zb_graph_run(zb_graph *g, const float *x, int n, float *y)
         g->arena = NULL;
         g->arena_cap = 0;
         size_t bytes = (need * sizeof(float) + 63) & ~(size_t)63;
-        float *a = aligned_alloc(64, bytes ? bytes : 64);
+        float *a = zb_big_alloc(bytes);
         if (!a)
             return zb_error(ZB_ERR_NOMEM, "%s: out of memory for a batch of %d (%zu MB of activations)", g->model,
                             per, bytes >> 20);

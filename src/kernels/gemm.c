@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/bigalloc.h"
 #include "core/status.h"
 #include "kernels/stem.h"
 #include "kernels/x86/x86.h"
@@ -103,7 +104,7 @@ zb_status zb_gemm_pack(zb_gemm_b *p, int k, int n, const float *b, ptrdiff_t sk,
         return zb_error(ZB_ERR_ARG, "gemm: K = %d, N = %d (both must be positive)", k, n);
     const int np = (n + NR - 1) / NR, kc = zb_gemm_kc(k);
     p->k = k, p->n = n, p->kc = kc, p->np = np;
-    p->w = aligned_alloc(64, ((size_t)k * np * NR * sizeof(float) + 63) & ~(size_t)63);
+    p->w = zb_big_alloc((size_t)k * np * NR * sizeof(float));
     if (!p->w)
         return zb_error(ZB_ERR_NOMEM, "gemm: out of memory packing %d x %d weights", k, n);
     zb_status st = zb_gemm_set_epi(p, epi);

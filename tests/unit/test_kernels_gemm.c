@@ -11,6 +11,7 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 
+#include "core/bigalloc.h"
 #include "harness.h"
 #include "kernels/fast.h"
 #include "kernels_util.h"
@@ -146,6 +147,24 @@ static void test_row_invariance(void)
     row_invariance(4111, 37, 1100);
 }
 
+/* Packed weights and the arena: 64-byte aligned, 2 MiB aligned from 2 MiB on
+ * (transparent huge pages), every byte writable. */
+static void test_big_alloc(void)
+{
+    static const size_t sizes[] = {0, 1, 63, 4096, (2 << 20) - 1, 2 << 20, (3 << 20) + 5};
+    for (size_t i = 0; i < sizeof sizes / sizeof *sizes; i++) {
+        unsigned char *p = zb_big_alloc(sizes[i]);
+        CHECK(p != NULL);
+        if (!p)
+            continue;
+        const uintptr_t align = sizes[i] >= (2 << 20) ? (2 << 20) : 64;
+        CHECK_EQ_INT((int)((uintptr_t)p % align), 0);
+        memset(p, 0xa5, sizes[i]);
+        free(p);
+    }
+    CHECK(zb_big_alloc(SIZE_MAX - 5) == NULL);
+}
+
 static void test_kc(void)
 {
     /* K blocks depend on K alone, cover it, and fit the scratch arrays */
@@ -211,6 +230,7 @@ int main(void)
     RUN(test_odd_shapes);
     RUN(test_row_invariance);
     RUN(test_kc);
+    RUN(test_big_alloc);
     RUN(test_threadpool);
     return test_report();
 }

@@ -48,7 +48,7 @@ struct zb_threadpool {
     struct slot *slot;      /* per thread: its range's claim word and end */
     struct warg *args;      /* per worker: (tp, index) */
     _Atomic uint32_t gen;   /* the current job's generation, published last */
-    /* the current job: stored before its generation is published in claim */
+    /* the current job: stored before its generation is published in gen */
     _Atomic(zb_tile_fn) fn;
     _Atomic(void *) ctx;
     atomic_llong n_tiles;

@@ -579,10 +579,18 @@ static void plan_tiles(tiles *t, int nthreads)
         const double over = t->s.a || t->s.cv->direct ? 0.25 : 1.0;
         const int64_t step = pair * MR, even = ((t->m + n_mt - 1) / n_mt + step - 1) / step * step;
         const int64_t mts[2] = {t->mt, even < t->mt ? even : t->mt};
+        /* widths, widest first: the above, then pair multiples up to 16
+         * panels (this runs at every call: at most 17 widths x 2 heights) */
+        int pts[18], npts = 0;
+        const int widest = cap / pair * pair > pair ? cap / pair * pair : pair;
+        pts[npts++] = widest;
+        for (int pt = (widest - pair < 16 ? widest - pair : 16) / pair * pair; pt >= pair; pt -= pair)
+            pts[npts++] = pt;
         double best = -1;
         int64_t best_mt = t->mt;
-        for (int r = 0; r < 2; r++)
-            for (int pt = cap / pair * pair > pair ? cap / pair * pair : pair; pt >= pair; pt -= pair) {
+        for (int r = 0; r < (mts[1] != mts[0] ? 2 : 1); r++)
+            for (int i = 0; i < npts; i++) {
+                const int pt = pts[i];
                 const int64_t tiles = (t->m + mts[r] - 1) / mts[r] * ((np + pt - 1) / pt);
                 if (pt > pair && tiles < want_tiles)
                     continue;

@@ -247,13 +247,8 @@ void zb_x86_ew_affine(int64_t npix, int c, const float *x, float *y, const zb_ep
         /* few channels (inception_v3's input transform, c = 3): 8 pixels at
          * a time, c full vectors against the per-channel arrays laid out
          * with that period; zb_epi8's operations per element */
-        float pat[3][8 * 8];
-        const float *src[3] = {e->bias, e->scale, e->shift};
-        for (int a = 0; a < 3; a++)
-            if (src[a])
-                for (int k = 0; k < 8 * c; k++)
-                    pat[a][k] = src[a][k % c];
-        const zb_epi pe = {e->bias ? pat[0] : NULL, e->scale ? pat[1] : NULL, e->scale ? pat[2] : NULL, e->act};
+        float pat[3 * 8 * 8];
+        const zb_epi pe = zb_x86_epi_periodic(e, c, 8, pat);
         const __m256i full = _mm256_set1_epi32(-1);
         int64_t p = 0;
         for (; p + 8 <= npix; p += 8)

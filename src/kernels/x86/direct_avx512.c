@@ -334,13 +334,8 @@ ZB_AVX512 void zb_x86_ew_affine_avx512(int64_t npix, int c, const float *x, floa
         /* few channels (inception_v3's input transform, c = 3): 16 pixels
          * at a time, c full vectors against the per-channel arrays laid
          * out with that period; the same operations per element */
-        float pat[3][16 * 16];
-        const float *src[3] = {e->bias, e->scale, e->shift};
-        for (int a = 0; a < 3; a++)
-            if (src[a])
-                for (int k = 0; k < 16 * c; k++)
-                    pat[a][k] = src[a][k % c];
-        const zb_epi pe = {e->bias ? pat[0] : NULL, e->scale ? pat[1] : NULL, e->scale ? pat[2] : NULL, e->act};
+        float pat[3 * 16 * 16];
+        const zb_epi pe = zb_x86_epi_periodic(e, c, 16, pat);
         zb_epiv16 ev[16];
         for (int v = 0; v < c; v++)
             ev[v] = zb_epiv16_load(&pe, 16 * v, 0xffff);

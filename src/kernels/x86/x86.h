@@ -43,6 +43,20 @@ static inline int zb_x86_dw3s1(const zb_dw_geom *g)
            g->ow >= 8;
 }
 
+/* The few-channel affine kernels (c channels, c < lanes): the per-channel
+ * arrays of e repeated with period c over `lanes` pixels into pat (3 arrays of
+ * lanes * c floats), and the epilogue that reads them instead. */
+static inline zb_epi zb_x86_epi_periodic(const zb_epi *e, int c, int lanes, float *pat)
+{
+    const float *src[3] = {e->bias, e->scale, e->shift};
+    for (int a = 0; a < 3; a++)
+        if (src[a])
+            for (int k = 0; k < lanes * c; k++)
+                pat[a * lanes * lanes + k] = src[a][k % c];
+    return (zb_epi){e->bias ? pat : NULL, e->scale ? pat + lanes * lanes : NULL,
+                    e->scale ? pat + 2 * lanes * lanes : NULL, e->act};
+}
+
 void zb_x86_dw_rows(const zb_dw *d, const float *x, float *y, int64_t r0, int64_t r1);
 /* The same for multiplier 1, AVX-512F (call only when zb_cpu_avx512()). */
 void zb_x86_dw_rows_avx512(const zb_dw *d, const float *x, float *y, int64_t r0, int64_t r1);
